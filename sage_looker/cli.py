@@ -1,0 +1,29 @@
+"""`sage-looker` command line. Each sub-command lives with the code it drives; this module only wires them."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sage_looker")
+def main() -> None:
+    """Sage 300 → warehouse → Looker, as Dagster assets."""
+
+
+@main.group()
+def simulate() -> None:
+    """Run a local simulator of an external system (real HTTP on loopback)."""
+
+
+def _register() -> None:
+    # Imported here so `sage-looker --help` stays fast and one broken sub-command cannot hide the others.
+    from sage_looker.sage300_sim.cli import sage300_command
+
+    simulate.add_command(sage300_command, name="sage300")
+
+
+_register()
+
+if __name__ == "__main__":
+    main()
