@@ -408,3 +408,28 @@ def _check_unique_tables() -> None:
 
 
 _check_unique_tables()
+
+# ---------------------------------------------------------------- derived from a resource, not read as such
+
+# Sage reports only current item quantities; a daily snapshot of them is the only way to know past stock.
+IC_ITEM_SNAPSHOTS = Resource(
+    module="IC", name="ICItems", table="ic_item_snapshots", kind="transaction",
+    keys=("UnformattedItemNumber",), partition_date="SnapshotDate", change_field=None,
+    columns=cols(
+        text="UnformattedItemNumber ItemNumber Description Category StockingUnitOfMeasure",
+        date="SnapshotDate",
+        qty="QuantityOnHand QuantityAvailable QuantityCommitted QuantityOnPurchaseOrder QuantityOnSalesOrder",
+        price="AverageCost",
+    ),
+    description="Daily snapshot of item quantities and average cost (from ICItems, captured on the day)",
+)
+DERIVED: tuple[Resource, ...] = (IC_ITEM_SNAPSHOTS,)
+
+
+def any_table(name: str) -> Table:
+    """A table of the catalog, including derived ones (snapshots)."""
+    for r in RESOURCES + DERIVED:
+        for t in r.tables:
+            if t.name == name:
+                return t
+    raise KeyError(f"no catalog table named {name!r}")

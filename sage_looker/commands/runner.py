@@ -1,0 +1,96 @@
+"""Run Sage jobs against the configured Dagster instance, in process, with a progress bar.
+
+A Dagster run holds assets of one partitions definition, so a sync is two runs: the company's masters,
+then every transaction resource for the whole date range in ONE run (one HTTP pass per resource).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import dagster as dg
+
+from sage_looker.defs.sage300.jobs import INVENTORY_JOB, MASTERS_JOB, TRANSACTIONS_ONLY_JOB
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+WRITER_POOL = "warehouse_writer"
+WRITER_POOL_LIMIT = 1
+
+
+def prepare_instance() -> dg.DagsterInstance:
+    """The instance at $DAGSTER_HOME (created with the shipped dagster.yaml when missing)."""
+    home = Path(os.environ.setdefault(
+        "DAGSTER_HOME", str(Path(os.environ.get("SAGE_LOOKER_HOME", ".sage_looker")).resolve() / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    shipped = Path(__file__).resolve().parent.parent / "dagster.yaml"
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(shipped, home / "dagster.yaml")
+    instance = dg.DagsterInstance.get()
+    try:
+        if instance.event_log_storage.get_concurrency_info(WRITER_POOL).slot_count != WRITER_POOL_LIMIT:
+            instance.event_log_storage.set_concurrency_slots(WRITER_POOL, WRITER_POOL_LIMIT)
+    except Exception:  # storage without pool support: pools are advisory here
+        pass
+    return instance
+
+
+@dataclass
+class RunSummary:
+    run_ids: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    requests: int = 0
+    seconds: float = 0.0
+    success: bool = True
+    failures: list[str] = field(default_factory=list)
+
+
+def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
+    summary.run_ids.append(result.run_id)
+    summary.success &= result.success
+    for event in result.get_asset_materialization_events():
+        mat = event.asset_materialization
+        md = mat.metadata
+        table = mat.asset_key.path[-1]
+        if "dagster/row_count" in md:
+            summary.rows[table] = summary.rows.get(table, 0) + int(md["dagster/row_count"].value)
+        if "sage_requests" in md:
+            summary.requests += int(md["sage_requests"].value)
+    for event in result.all_events:
+        if event.is_step_failure:
+            summary.failures.append(f"{event.step_key}: {event.event_specific_data.error.message.strip()}")
+
+
+def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=None, tags=None, label=""):
+    job = defs.resolve_job_def(job_name)
+    with click.progressbar(length=1, label=label, show_eta=False) as bar:
+        result = job.execute_in_process(
+            instance=instance, partition_key=partition_key, tags=tags or {}, raise_on_error=False
+        )
+        bar.update(1)
+    return result
+
+
+def sync(defs: dg.Definitions, company: str, start: dt.date, end: dt.date, *, masters: bool = True,
+         instance: dg.DagsterInstance | None = None, snapshot_day: dt.date | None = None) -> RunSummary:
+    """Masters, then all transactions of [start, end] in one run, then the inventory snapshot of
+    `snapshot_day` when it is given (only today's can be captured)."""
+    instance = instance or prepare_instance()
+    summary = RunSummary()
+    began = dt.datetime.now()
+    if masters:
+        _collect(_execute(defs, MASTERS_JOB, instance, partition_key=company, label=f"{company} masters"), summary)
+    if summary.success:
+        tags = {RANGE_START: f"{company}|{start.isoformat()}", RANGE_END: f"{company}|{end.isoformat()}"}
+        label = f"{company} transactions {start}..{end}"
+        _collect(_execute(defs, TRANSACTIONS_ONLY_JOB, instance, tags=tags, label=label), summary)
+    if summary.success and snapshot_day is not None:
+        key = f"{company}|{snapshot_day.isoformat()}"
+        _collect(_execute(defs, INVENTORY_JOB, instance, partition_key=key, label=f"{company} inventory"), summary)
+    summary.seconds = (dt.datetime.now() - began).total_seconds()
+    return summary

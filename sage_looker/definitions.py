@@ -1,0 +1,39 @@
+"""The Dagster code location: `dagster dev -w workspace.yaml` or `dg check defs` load `defs` from here."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from sage_looker.defs.sage300.assets import build_sage300_assets
+from sage_looker.defs.sage300.config import PlatformConfig
+from sage_looker.defs.sage300.inventory import build_inventory_snapshot_asset
+from sage_looker.defs.sage300.jobs import ALL_JOBS
+from sage_looker.defs.sage300.partitions import build_partitions
+from sage_looker.defs.sage300.resources import sage300_resource_from_env
+from sage_looker.defs.sage300.schedules import build_schedules
+from sage_looker.defs.sage300.sensors import build_change_sensor
+from sage_looker.defs.warehouse.io_manager import SageWarehouseIOManager
+from sage_looker.defs.warehouse.resources import WarehouseResource
+
+
+def build_definitions(config: PlatformConfig | None = None) -> dg.Definitions:
+    config = config or PlatformConfig.from_env()
+    parts = build_partitions(config)
+    target = config.warehouse_target
+    return dg.Definitions(
+        assets=[*build_sage300_assets(parts), build_inventory_snapshot_asset(parts, config)],
+        jobs=ALL_JOBS,
+        schedules=build_schedules(config),
+        sensors=[build_change_sensor(config)],
+        resources={
+            "sage300": sage300_resource_from_env(),
+            "warehouse": WarehouseResource(target=target),
+            "warehouse_io_manager": SageWarehouseIOManager(target=target),
+        },
+        # One process per run: the run's Sage request budget is shared in memory, and a single DuckDB
+        # writer process never fights itself for the file lock. Pools bound concurrency across runs.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()

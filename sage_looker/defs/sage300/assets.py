@@ -1,0 +1,148 @@
+"""Sage 300 assets, generated from the catalog: one multi-asset per resource, one output per warehouse table.
+
+Masters are partitioned by company; transactions by company × date and depend on their company's
+masters. Every asset reads Sage in the `sage300` pool and writes through the warehouse IO manager.
+"""
+
+from __future__ import annotations
+
+import time
+
+import dagster as dg
+
+from sage_looker.defs.sage300.checks import (
+    reference_check_results,
+    reference_check_specs,
+    skipped_check_results,
+)
+from sage_looker.defs.sage300.partitions import Partitions, Window, windows_for_keys
+from sage_looker.defs.sage300.resources import Sage300Resource
+from sage_looker.defs.warehouse.payloads import ResourceLoad, ResourceSkipped, Slice, WrittenWithParent
+from sage_looker.defs.warehouse.resources import WarehouseResource
+from sage_looker.sage300 import catalog
+from sage_looker.sage300.catalog_model import Resource, Table
+from sage_looker.sage300.errors import SageResourceMissing
+
+SAGE_POOL = "sage300"
+IO_MANAGER_KEY = "warehouse_io_manager"
+
+
+def asset_key(table_name: str) -> dg.AssetKey:
+    return dg.AssetKey(["sage300", table_name])
+
+
+def column_schema(table: Table) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[dg.TableColumn(name, ctype.sql) for name, ctype in table.column_types().items()]
+    )
+
+
+def _outs(resource: Resource) -> dict[str, dg.AssetOut]:
+    return {
+        t.name: dg.AssetOut(
+            key=asset_key(t.name),
+            io_manager_key=IO_MANAGER_KEY,
+            is_required=False,
+            description=(resource.description if t.parent is None else f"{t.name}: rows of {t.parent.name}"),
+            metadata={
+                "dagster/column_schema": column_schema(t),
+                "dagster/table_name": f"sage300.{t.name}",
+                "sage300/resource": resource.path,
+                "sage300/natural_key": ", ".join(t.key_columns),
+            },
+            kinds={"sage300", "duckdb"},
+        )
+        for t in resource.tables
+    }
+
+
+def _master_deps(resource: Resource) -> list[dg.AssetDep]:
+    masters = sorted({ref.master_table for t in resource.tables for ref in t.refs})
+    mapping = dg.MultiToSingleDimensionPartitionMapping(partition_dimension_name="company")
+    return [dg.AssetDep(asset_key(m), partition_mapping=mapping) for m in masters]
+
+
+def _slices(context: dg.AssetExecutionContext, resource: Resource) -> list[Slice]:
+    keys = list(context.partition_keys)
+    if resource.kind == "master":
+        return [Slice(company=k) for k in keys]
+    return [Slice(w.company, w.start, w.end) for w in windows_for_keys(keys)]
+
+
+def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefinition:
+    is_master = resource.kind == "master"
+    root = resource.root_table.name
+
+    @dg.multi_asset(
+        name=f"sage300_{resource.table}",
+        outs=_outs(resource),
+        partitions_def=parts.company if is_master else parts.company_date,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        deps=[] if is_master else _master_deps(resource),
+        check_specs=reference_check_specs(resource, asset_key(root)),
+        pool=SAGE_POOL,
+        group_name="sage300_masters" if is_master else "sage300_transactions",
+        can_subset=False,
+    )
+    def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
+        client = sage300.client_for_run(context.run_id)
+        started = time.monotonic()
+        load = ResourceLoad(resource)
+        totals = {"requests": 0, "pages": 0, "bytes": 0, "retries": 0}
+        filters: list[str] = []
+        budget_left = None
+        for sl in _slices(context, resource):
+            try:
+                result = client.read_resource(resource, sl.company, sl.start, sl.end)
+            except SageResourceMissing as exc:
+                context.log.warning(f"{resource.path} skipped for {sl.company}: {exc}")
+                yield dg.Output(ResourceSkipped(resource, str(exc)), output_name=root, metadata={"skipped": str(exc)})
+                for t in resource.tables[1:]:
+                    yield dg.Output(WrittenWithParent(t.name, 0), output_name=t.name)
+                yield from skipped_check_results(resource, asset_key(root), str(exc))
+                return
+            load.slices.append((sl, result.tables))
+            st = result.stats
+            for k in totals:
+                totals[k] += int(getattr(st, k, 0) or 0)
+            if getattr(st, "odata_filter", None):
+                filters.append(f"{sl.company}: {st.odata_filter}")
+            budget_left = getattr(st, "budget_left", budget_left)
+            for w in getattr(st, "warnings", None) or []:
+                context.log.warning(f"{resource.path} {sl.company}: {w}")
+        rows = load.rows()
+        common = {
+            "sage_requests": totals["requests"],
+            "sage_budget_left": budget_left if budget_left is not None else -1,
+            "pages": totals["pages"],
+            "bytes": totals["bytes"],
+            "retries": totals["retries"],
+            "seconds": round(time.monotonic() - started, 3),
+            "odata_filter": dg.MetadataValue.text("\n".join(filters) or "(none: full read)"),
+        }
+        yield dg.Output(
+            load,
+            output_name=root,
+            metadata={
+                **common,
+                "rows_per_table": dg.MetadataValue.json(rows),
+                "dagster/row_count": rows[root],
+                "dagster/partition_row_count": rows[root],
+            },
+        )
+        for t in resource.tables[1:]:
+            yield dg.Output(
+                WrittenWithParent(t.name, rows[t.name]),
+                output_name=t.name,
+                metadata={"dagster/row_count": rows[t.name], "dagster/partition_row_count": rows[t.name]},
+            )
+        yield from reference_check_results(context, resource, asset_key(root), load, warehouse)
+
+    return _asset
+
+
+def build_sage300_assets(parts: Partitions) -> list[dg.AssetsDefinition]:
+    return [build_resource_asset(r, parts) for r in catalog.RESOURCES]
+
+
+__all__ = ["build_sage300_assets", "asset_key", "SAGE_POOL", "IO_MANAGER_KEY", "Window"]

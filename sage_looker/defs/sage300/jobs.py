@@ -1,0 +1,33 @@
+"""Jobs: one per partitions definition, because a Dagster run holds assets of one partitions definition."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+MASTERS_JOB = "sage300_masters_job"
+TRANSACTIONS_JOB = "sage300_transactions_job"
+
+masters_job = dg.define_asset_job(
+    MASTERS_JOB,
+    selection=dg.AssetSelection.groups("sage300_masters"),
+    description="Master data (vendors, customers, GL accounts, items, fiscal calendar) for one company",
+)
+transactions_job = dg.define_asset_job(
+    TRANSACTIONS_JOB,
+    selection=dg.AssetSelection.groups("sage300_transactions", "sage300_inventory"),
+    description="Transactions and the inventory snapshot for a company × date range",
+)
+
+TRANSACTIONS_ONLY_JOB = "sage300_transactions_only_job"
+INVENTORY_JOB = "sage300_inventory_snapshot_job"
+
+# Ranges reaching into the past must not include the snapshot (it can only be captured on its day).
+transactions_only_job = dg.define_asset_job(
+    TRANSACTIONS_ONLY_JOB, selection=dg.AssetSelection.groups("sage300_transactions"),
+    description="Transactions for a company × date range (replays and backfills)",
+)
+inventory_job = dg.define_asset_job(
+    INVENTORY_JOB, selection=dg.AssetSelection.groups("sage300_inventory"),
+    description="Today's inventory snapshot",
+)
+ALL_JOBS = [masters_job, transactions_job, transactions_only_job, inventory_job]
