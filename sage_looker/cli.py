@@ -22,6 +22,10 @@ def _register() -> None:
 
     simulate.add_command(sage300_command, name="sage300")
 
+    from sage_looker.looker_sim.cli import looker_sim_command
+
+    simulate.add_command(looker_sim_command, name="looker")
+
     from sage_looker.commands.sync_cli import demo_command, replay_command, sync_command
 
     for command in (sync_command, replay_command, demo_command):

@@ -56,6 +56,12 @@ class Sage300Resource(dg.ConfigurableResource):
             return client
 
 
+    def sensor_client(self, budget: int) -> Sage300Client:
+        """A client with its own small budget, for one sensor tick."""
+        settings = self.settings()
+        return Sage300Client(settings, budget=RequestBudget(min(budget, settings.max_requests_per_run)))
+
+
 def _env(name: str, default: str = "") -> str | dg.EnvVar:
     # EnvVar keeps secrets out of the definitions; plain defaults keep the embedded demo zero-config.
     return dg.EnvVar(name) if os.environ.get(name) else default

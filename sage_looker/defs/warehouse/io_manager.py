@@ -35,21 +35,25 @@ class SageWarehouseIOManager(dg.ConfigurableIOManager):
             if not isinstance(obj, ResourceLoad):
                 raise TypeError(f"the Sage warehouse IO manager cannot store {type(obj).__name__}")
             wh.ensure_tables(obj.resource.tables)
-            deleted: dict[str, int] = {}
-            added: list[str] = []
+            deleted = inserted = 0
+            added: set[str] = set()
+            lock_wait = 0.0
             for sl, tables in obj.slices:
                 writes = [(t, tables[t.name]) for t in obj.resource.tables]
                 result = wh.replace_slice(
                     writes, companies=[sl.company], start=sl.start, end=sl.end, run_id=context.run_id,
                     loaded_at=dt.datetime.now(dt.timezone.utc),
                 )
-                for name, n in (getattr(result, "deleted", None) or {}).items():
-                    deleted[name] = deleted.get(name, 0) + n
-                added.extend(getattr(result, "columns_added", None) or [])
+                deleted += result.rows_deleted
+                inserted += result.rows_inserted
+                lock_wait += result.lock_wait_seconds
+                added.update(f"{w.table}.{c}" for w in result.tables.values() for c in w.columns_added)
             context.add_output_metadata(
                 {
-                    "rows_replaced": sum(deleted.values()),
-                    "columns_added": ", ".join(sorted(set(map(str, added)))) or "none",
+                    "warehouse_rows_replaced": deleted,
+                    "warehouse_rows_inserted": inserted,
+                    "warehouse_lock_wait_seconds": round(lock_wait, 3),
+                    "columns_added": ", ".join(sorted(added)) or "none",
                     "slices_written": len(obj.slices),
                 }
             )

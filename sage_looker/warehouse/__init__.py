@@ -1,0 +1,29 @@
+"""Warehouse backends behind one interface (DuckDB now, PostgreSQL later). No Dagster imports here."""
+
+from sage_looker.warehouse.backend import EnsureResult, SliceResult, TableWrite, Warehouse, open_warehouse
+from sage_looker.warehouse.errors import (
+    BackendNotAvailableError,
+    InvalidSliceError,
+    LockTimeoutError,
+    SchemaConflictError,
+    UnsupportedTypeError,
+    WarehouseError,
+)
+from sage_looker.warehouse.sqlgen import SCHEMA, declared_columns, declared_schema
+
+__all__ = [
+    "SCHEMA",
+    "BackendNotAvailableError",
+    "EnsureResult",
+    "InvalidSliceError",
+    "LockTimeoutError",
+    "SchemaConflictError",
+    "SliceResult",
+    "TableWrite",
+    "UnsupportedTypeError",
+    "Warehouse",
+    "WarehouseError",
+    "declared_columns",
+    "declared_schema",
+    "open_warehouse",
+]

@@ -1,0 +1,159 @@
+"""The warehouse interface every backend implements, its results, and `open_warehouse`.
+
+Callers (the Dagster glue, dbt checks, the CLI) see only `Warehouse`; a backend is chosen from the
+target: a path or `duckdb:///path` → DuckDB; `postgresql://…` → PostgreSQL (a later release).
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from sage_looker.sage300.catalog_model import Table
+from sage_looker.warehouse.errors import BackendNotAvailableError, WarehouseError
+from sage_looker.warehouse.sqlgen import SCHEMA
+
+log = logging.getLogger("sage_looker.warehouse")
+
+
+@dataclass(frozen=True)
+class TableWrite:
+    """What one replace_slice did to one table."""
+
+    table: str
+    deleted: int
+    inserted: int
+    columns_added: tuple[str, ...] = ()
+    created: bool = False
+
+
+@dataclass(frozen=True)
+class SliceResult:
+    """Outcome of one committed replace_slice: per-table counts, timings (seconds)."""
+
+    tables: dict[str, TableWrite]
+    seconds: float
+    lock_wait_seconds: float = 0.0
+
+    @property
+    def rows_deleted(self) -> int:
+        return sum(t.deleted for t in self.tables.values())
+
+    @property
+    def rows_inserted(self) -> int:
+        return sum(t.inserted for t in self.tables.values())
+
+
+@dataclass(frozen=True)
+class EnsureResult:
+    created: tuple[str, ...] = ()
+    columns_added: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class Warehouse(abc.ABC):
+    """A warehouse holding the `sage300` schema. Connections live only for the duration of one call."""
+
+    schema: str = SCHEMA
+
+    @abc.abstractmethod
+    def ensure_tables(self, tables: Sequence[Table]) -> EnsureResult:
+        """Create each catalog table with its declared schema (and add declared columns it lacks)."""
+
+    @abc.abstractmethod
+    def replace_slice(
+        self,
+        writes: Sequence[tuple[Table, pa.Table]],
+        *,
+        companies: Sequence[str],
+        start: dt.date | None,
+        end: dt.date | None,
+        run_id: str,
+        loaded_at: dt.datetime | None = None,
+    ) -> SliceResult:
+        """Atomically replace the slice (companies × [start, end] of each table's partition column; masters:
+        companies) of every table in `writes` with the given rows, in one transaction."""
+
+    @abc.abstractmethod
+    def read_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """Run a read-only query (placeholders bound from `params`) and return its rows."""
+
+    @abc.abstractmethod
+    def table_columns(self, table_name: str) -> dict[str, str]:
+        """Column → canonical SQL type of `<schema>.<table_name>` in order; empty when the table is missing."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release what the backend holds (connections are per call, so usually nothing)."""
+
+    # Protected hooks shared by the backends; the tests inject faults through them.
+    @abc.abstractmethod
+    def _connect(self, *, write: bool) -> AbstractContextManager[Any]:
+        """A connection for one call (waits for the database lock when another process holds it)."""
+
+    @abc.abstractmethod
+    def _insert_rows(self, con: Any, table_name: str, data: pa.Table) -> int:
+        """Insert `data` by column name into the table inside the open transaction; returns rows inserted."""
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _open_duckdb(location: str, **options: Any) -> Warehouse:
+    from sage_looker.warehouse.duckdb_backend import DuckDBWarehouse
+
+    if location in ("", ":memory:") or location.startswith(":memory:"):
+        raise WarehouseError("an in-memory DuckDB cannot back the warehouse: connections are per call; give a file")
+    return DuckDBWarehouse(Path(location), **options)
+
+
+def _open_postgresql(location: str, **options: Any) -> Warehouse:
+    # The seam: a `postgres_backend.PostgresWarehouse` reusing sqlgen/slices/sqltypes plugs in here.
+    raise BackendNotAvailableError(
+        "PostgreSQL backend arrives in a later release; use a DuckDB file path or duckdb:///path for now"
+    )
+
+
+_BACKENDS: dict[str, Callable[..., Warehouse]] = {
+    "duckdb": _open_duckdb,
+    "postgresql": _open_postgresql,
+    "postgres": _open_postgresql,
+}
+
+
+def _split_target(target: str | Path) -> tuple[str, str]:
+    if isinstance(target, Path):
+        return "duckdb", str(target)
+    if not isinstance(target, str):
+        raise WarehouseError(f"warehouse target must be a path or URL string, got {type(target).__name__}")
+    scheme, sep, rest = target.partition("://")
+    if not sep:
+        return "duckdb", target
+    scheme = scheme.lower().split("+", 1)[0]  # postgresql+psycopg://… names the same backend
+    if scheme not in _BACKENDS:
+        raise WarehouseError(f"unknown warehouse target scheme {scheme!r} in {target!r}: use duckdb:/// or a path")
+    # duckdb:///abs/path → /abs/path; duckdb://rel/path → rel/path
+    if scheme == "duckdb" and rest.startswith("//"):
+        rest = "/" + rest.lstrip("/")
+    return scheme, rest
+
+
+def open_warehouse(target: str | Path, **options: Any) -> Warehouse:
+    """Open the warehouse at `target` (a path, `duckdb:///path`, or `postgresql://…`).
+
+    DuckDB options: `lock_timeout` (seconds to wait for another process's lock, default 300),
+    `schema` (default `sage300`), `logger`.
+    """
+    scheme, location = _split_target(target)
+    return _BACKENDS[scheme](location, **options)
+

@@ -1,0 +1,27 @@
+"""Warehouse errors: one class per failure a caller may want to tell apart, each with one clear message."""
+
+from __future__ import annotations
+
+
+class WarehouseError(Exception):
+    """Base class of every warehouse error."""
+
+
+class InvalidSliceError(WarehouseError, ValueError):
+    """Bad slice arguments (company code, dates, run id) or rows outside the slice: raised before any SQL."""
+
+
+class SchemaConflictError(WarehouseError):
+    """Data whose column type the table cannot store without losing information (never cast silently)."""
+
+
+class UnsupportedTypeError(SchemaConflictError):
+    """An Arrow type the warehouse has no lossless SQL column type for."""
+
+
+class LockTimeoutError(WarehouseError, TimeoutError):
+    """Another process held the database lock for longer than the configured timeout."""
+
+
+class BackendNotAvailableError(WarehouseError, NotImplementedError):
+    """The target names a backend this release does not ship yet."""

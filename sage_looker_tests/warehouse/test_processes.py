@@ -1,0 +1,101 @@
+"""Real processes sharing one warehouse: writers wait for each other, readers see whole commits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sage_looker.warehouse import LockTimeoutError, open_warehouse
+from sage_looker_tests.warehouse.support import D1, D2, D3, WORKER, counts, write_pair
+
+DAYS = [D1, D2, D3]
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Writer:
+    def __init__(self, target: str, company: str, days, *options: object) -> None:
+        cmd = [sys.executable, "-m", WORKER, target, company, ",".join(d.isoformat() for d in days), *map(str, options)]
+        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def wait_for(self, path: Path, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not path.exists():
+            if self.proc.poll() is not None:
+                pytest.fail(f"writer exited early: {self.proc.communicate()[1][-2000:]}")
+            if time.monotonic() > deadline:
+                self.proc.kill()
+                pytest.fail(f"writer did not create {path.name} within {timeout}s")
+            time.sleep(0.02)
+
+    def result(self, timeout: float = 60.0) -> dict:
+        out, err = self.proc.communicate(timeout=timeout)
+        assert self.proc.returncode == 0, err[-3000:]
+        return json.loads(out.strip().splitlines()[-1])
+
+
+def test_two_writer_processes_on_different_partitions_both_succeed(target, tmp_path):
+    ready, started, release = tmp_path / "ready", tmp_path / "started", tmp_path / "release"
+    a = Writer(target, "ACME", [D1], "--run-id", "a", "--ready", ready, "--hold-until", release)
+    a.wait_for(ready)  # A is inside its transaction, holding the lock
+    b = Writer(target, "BETA", [D1], "--run-id", "b", "--started", started)
+    b.wait_for(started)
+    time.sleep(0.6)  # B is now blocked on the lock, not failing
+    assert b.proc.poll() is None
+    release.write_text("go")
+    ra, rb = a.result(), b.result()
+    assert rb["max_lock_wait"] >= 0.4, rb
+    assert ra["inserted"] == rb["inserted"] == 6
+
+    # Racing writers, no choreography: every call of both succeeds.
+    c = Writer(target, "ACME", DAYS, "--run-id", "c", "--rounds", 3)
+    d = Writer(target, "BETA", DAYS, "--run-id", "d", "--rounds", 3, "--invoices", 3)
+    assert c.result()["calls"] == d.result()["calls"] == 9
+    wh = open_warehouse(target)
+    assert counts(wh, "ap_invoices") == {("ACME", day): 2 for day in DAYS} | {("BETA", day): 3 for day in DAYS}
+    assert counts(wh, "ap_invoice_lines") == {("ACME", day): 4 for day in DAYS} | {("BETA", day): 6 for day in DAYS}
+
+
+def test_a_reader_sees_whole_commits_while_another_process_writes(warehouse, target, tmp_path):
+    write_pair(warehouse, "ACME", [D1], run_id="r1", invoices=2)
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    w = Writer(target, "ACME", [D1], "--run-id", "r2", "--invoices", 3, "--ready", ready, "--hold-until", release)
+    w.wait_for(ready)  # r2 rows are inserted but not committed
+    got: dict = {}
+
+    def read() -> None:
+        got["rows"] = warehouse.read_arrow(
+            "SELECT 'inv' AS t, _run_id, count(*) AS n FROM sage300.ap_invoices GROUP BY ALL "
+            "UNION ALL SELECT 'line', _run_id, count(*) FROM sage300.ap_invoice_lines GROUP BY ALL ORDER BY ALL"
+        ).to_pylist()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.5)
+    release.write_text("go")
+    reader.join(timeout=60)
+    w.result()
+    seen = {(r["t"], r["_run_id"], r["n"]) for r in got["rows"]}
+    # One snapshot: either all of r1 or all of r2 (DuckDB's reader waits for the writer, so r2).
+    assert seen in ({("inv", "r1", 2), ("line", "r1", 4)}, {("inv", "r2", 3), ("line", "r2", 6)})
+
+
+def test_waiting_for_the_lock_times_out_with_a_clear_error(open_wh, target, tmp_path):
+    write_pair(open_wh(), "ACME", [D1])
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    w = Writer(target, "ACME", [D2], "--ready", ready, "--hold-until", release)
+    w.wait_for(ready)
+    impatient = open_wh(lock_timeout=0.5)
+    began = time.monotonic()
+    with pytest.raises(LockTimeoutError, match="lock_timeout"):
+        write_pair(impatient, "BETA", [D1])
+    with pytest.raises(LockTimeoutError):
+        impatient.read_arrow("SELECT 1")
+    assert 0.5 <= time.monotonic() - began < 10
+    release.write_text("go")
+    assert w.result()["calls"] == 1
