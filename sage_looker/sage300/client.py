@@ -1,0 +1,446 @@
+"""Sage 300 Web API client: consistent paged reads of catalog resources, flattened into Arrow tables.
+
+Paging over a live table (Sage pages with `$skip`, default order = the view's key; rows may be inserted or
+deleted while we page):
+
+1. The first request is `$filter=<window>&$top=P&$count=true`; it gives the first rows and the count C.
+2. Each next request follows the server's nextLink (its scheme/host replaced by the configured ones), but with
+   `$skip` rewritten to start K rows (settings.paging_overlap, default 3) BEFORE the end of what we have
+   received: `$skip = received_position - K`. Without a nextLink a full page (or a count not yet reached)
+   continues with our own `$skip`. A nextLink without `$skip` (a server paging token) is followed verbatim.
+3. The first K rows of each page must equal the previous page's last K natural keys (catalog keys; a record
+   hash for key-less resources). If they do not, rows were inserted or deleted at or before our position, i.e.
+   in the part already read: we resynchronise after the latest previous-tail key found in the page and read
+   on, but the pass is marked dirty and is re-read whatever the final count says (an insert behind us was
+   missed, a delete behind us left a stale record, and an insert+delete pair keeps the count equal). Reading
+   on rather than restarting at once lets a burst of changes (a batch being posted) settle within one pass.
+   When no tail key is in the page (a shift larger than K) the pass restarts at once.
+4. Every record is de-duplicated by natural key before it reaches the flattener (overlap rows, a server's
+   paging token that repeats rows), so a pass never yields a duplicate.
+5. A pass stops on: no nextLink and a short page; an empty page; a page cap of (C + slack) / (S - K) pages
+   (S = rows the server actually serves per page, which Web.config PageSize may cap below P);
+   two full pages in a row without a new key (a looping nextLink: `SageBadResponse`); the request budget.
+6. At the end a cheap `$top=0&$count=true` (or `$top=1` when `$top=0` is refused) gives the final count; the
+   pass is accepted when the distinct keys read equal it. Otherwise (rows inserted/deleted in the part already
+   read) the whole pass is re-read, at most settings.consistency_attempts passes, then `SageDataChanged`.
+
+Cost per pass: ceil(C / (S - K)) + 1 page requests (K/S = 3 % overhead at S=100) + 1 count request, plus one
+warm-up request per company per client; each change behind the reader costs one more pass. Not detected: an
+insert+delete pair behind the reader after its last overlap check (on the last page, or before the final
+count) — no overlap saw it and the count is unchanged; the next run's read (whole partitions are replaced)
+picks it up.
+
+Each page's new records go to the flattener as they arrive: memory holds one page of JSON plus the flattened
+columns, never the raw JSON of the range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import msgspec
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sage_looker.sage300 import catalog, odata
+from sage_looker.sage300.budget import RequestBudget
+from sage_looker.sage300.catalog_model import Resource
+from sage_looker.sage300.columns import snake
+from sage_looker.sage300.errors import (
+    SageBadResponse,
+    SageDataChanged,
+    SagePermissionError,
+    SageRequestError,
+    SageResourceMissing,
+)
+from sage_looker.sage300.flatten import Flattener
+from sage_looker.sage300.settings import Sage300Settings
+from sage_looker.sage300.transport import Counters, SageTransport, Target
+
+log = logging.getLogger(__name__)
+
+_HASH_ENCODER = msgspec.json.Encoder(decimal_format="number", order="sorted")
+
+
+@dataclass
+class ReadStats:
+    """What one read cost and found."""
+
+    resource: str = ""
+    company: str = ""
+    requests: int = 0
+    pages: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0
+    seconds: float = 0.0
+    odata_filter: str | None = None
+    budget_used: int = 0
+    budget_left: int = 0
+    retries: int = 0
+    warnings: list[str] = field(default_factory=list)
+    passes: int = 0
+    count: int | None = None
+    shifts: int = 0
+
+
+@dataclass
+class ReadResult:
+    tables: dict[str, pa.Table]
+    stats: ReadStats
+
+
+@dataclass
+class Page:
+    """One response of a paged read. `records` holds only records not seen before in this pass.
+
+    A page with `restarted=True` starts a new pass: discard everything taken from earlier pages."""
+
+    url: str
+    index: int
+    pass_number: int
+    records: list[dict[str, Any]]
+    received: int
+    count: int | None
+    body: bytes
+    restarted: bool = False
+
+
+def _key_function(res: Resource) -> Callable[[dict[str, Any]], Any]:
+    """Natural key of a root record: the catalog keys, or a hash of the whole record for key-less resources.
+    A record missing its key gets a unique placeholder (never merged with another)."""
+    keys = res.keys
+    unique = itertools.count()
+    if not keys:
+        def record_key(rec: dict[str, Any]) -> Any:
+            return hashlib.blake2b(_HASH_ENCODER.encode(rec), digest_size=16).digest()
+        return record_key
+    if len(keys) == 1:
+        k = keys[0]
+
+        def one(rec: dict[str, Any]) -> Any:
+            v = rec.get(k)
+            return v if v is not None else ("<no key>", next(unique))
+        return one
+
+    def many(rec: dict[str, Any]) -> Any:
+        t = tuple(map(rec.get, keys))
+        return t if None not in t else ("<no key>", next(unique))
+    return many
+
+
+def _describe_shift(tail: list[Any], keys: list[Any], overlap: int) -> str:
+    """How the page moved against the previous tail: for the warning and the SageDataChanged message."""
+    if not keys:
+        return "rows were deleted (the page came back empty)"
+    if tail and tail[-1] in keys:
+        shift = keys.index(tail[-1]) - (overlap - 1)
+        if shift > 0:
+            return f"{shift} row(s) were inserted"
+        if shift < 0:
+            return f"{-shift} row(s) were deleted"
+        return "rows were replaced"
+    return f"rows moved by more than {overlap} positions (inserts/deletes)"
+
+
+class Sage300Client:
+    """Reads catalog resources from one Sage 300 Web API. Thread-safe; share one per run with one budget."""
+
+    def __init__(self, settings: Sage300Settings, budget: RequestBudget | None = None, *,
+                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None) -> None:
+        self.settings = settings
+        self.budget = budget if budget is not None else RequestBudget(settings.max_requests_per_run)
+        self.transport = SageTransport(settings, self.budget, transport=transport, sleep=sleep)
+        self._warm: set[str] = set()
+        self._warm_lock = threading.Lock()
+        self._top0_refused = False
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> "Sage300Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Sage300Client(url={self.settings.url!r}, user={self.settings.user!r}, budget={self.budget!r})"
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _resource(resource: Resource | str) -> Resource:
+        return catalog.resource(resource) if isinstance(resource, str) else resource
+
+    def _filter(self, res: Resource, start: Any, end: Any, warnings: list[str]) -> str | None:
+        if res.kind == "master" or not res.partition_date:
+            if start is not None or end is not None:
+                warnings.append(f"{res.name} is master data, read in full: the date window was ignored")
+            return None
+        return odata.date_window_filter(res.partition_date, start, end)
+
+    def _select(self, res: Resource, select: Sequence[str] | str | None) -> str | None:
+        if not select:
+            return None
+        fields = [s.strip() for s in (select.split(",") if isinstance(select, str) else select) if s.strip()]
+        needed = list(res.keys) + ([res.partition_date] if res.partition_date else [])
+        for f in reversed(needed):
+            if f not in fields:
+                fields.insert(0, f)
+        return ",".join(fields)
+
+    def _get(self, url: str, target: Target, counters: Counters) -> Any:
+        return self.transport.get_json(url, target, counters)
+
+    def warm_up(self, company: str, counters: Counters | None = None) -> None:
+        """One cheap request per company before heavy reads (wakes an idle IIS app pool, checks credentials)."""
+        company = odata.company_code(company)
+        counters = counters or Counters()
+        with self._warm_lock:
+            if company in self._warm:
+                return
+            base = self.settings.url or ""
+            probes = [
+                ("CS/CSCompanyProfile", {"$top": 1}),
+                ("GL/GLAccounts", {"$top": 1, "$select": "UnformattedAccount"}),
+            ]
+            for path, params in probes:
+                url = odata.with_query(odata.resource_url(base, company, path), params)
+                try:
+                    self._get(url, Target(path, company, optional=True), counters)
+                    break
+                except (SageResourceMissing, SagePermissionError) as exc:
+                    log.info("Sage 300 warm-up %s for %s skipped: %s", path, company, exc.code or exc.status)
+            self._warm.add(company)
+
+    # ------------------------------------------------------------------ count
+
+    def count(self, resource: Resource | str, company: str, start: Any = None, end: Any = None) -> int:
+        """Number of records of the resource (in the date window for a transaction resource)."""
+        res = self._resource(resource)
+        company = odata.company_code(company)
+        counters = Counters()
+        if self.settings.warm_up:
+            self.warm_up(company, counters)
+        n = self._count(res, company, self._filter(res, start, end, []), counters)
+        if n is None:
+            raise SageBadResponse(
+                f"Sage 300 did not return @odata.count for {company} {res.path} although $count=true was asked",
+                url=odata.resource_url(self.settings.url or "", company, res.path),
+            )
+        return n
+
+    def _count(self, res: Resource, company: str, flt: str | None, counters: Counters) -> int | None:
+        base = odata.resource_url(self.settings.url or "", company, res.path)
+        target = Target(res.path, company, res.optional)
+        for top in ((1,) if self._top0_refused else (0, 1)):
+            url = odata.with_query(base, {"$filter": flt, "$top": top, "$count": "true"})
+            try:
+                resp = self._get(url, target, counters)
+            except SageRequestError:
+                if top == 0:
+                    self._top0_refused = True
+                    continue
+                raise
+            doc = resp.doc
+            return odata.envelope_count(doc) if isinstance(doc, dict) else None
+        return None
+
+    # ------------------------------------------------------------------ paging
+
+    def iter_pages(self, resource: Resource | str, company: str, start: Any = None, end: Any = None,
+                   select: Sequence[str] | str | None = None, *, stats: ReadStats | None = None) -> Iterator[Page]:
+        """Stream the pages of one consistent read (see the module docstring). Records are de-duplicated."""
+        res = self._resource(resource)
+        company = odata.company_code(company)
+        stats = stats if stats is not None else ReadStats(res.name, company)
+        counters = Counters()
+        t0 = time.monotonic()
+        try:
+            if self.settings.warm_up:
+                self.warm_up(company, counters)
+            flt = self._filter(res, start, end, stats.warnings)
+            stats.odata_filter = flt
+            yield from self._paged(res, company, flt, self._select(res, select), stats, counters)
+        finally:
+            stats.requests += counters.requests
+            stats.retries += counters.retries
+            stats.bytes += counters.bytes
+            stats.seconds += time.monotonic() - t0
+            stats.budget_used = self.budget.used
+            stats.budget_left = self.budget.left
+
+    def _paged(self, res: Resource, company: str, flt: str | None, select: str | None, stats: ReadStats,
+               counters: Counters) -> Iterator[Page]:
+        s = self.settings
+        base_url = s.url or ""
+        target = Target(res.path, company, res.optional)
+        key_of = _key_function(res)
+        page_size = s.page_size
+        overlap_k = min(s.paging_overlap, max(0, page_size // 2))
+        first_url = odata.with_query(
+            odata.resource_url(base_url, company, res.path),
+            {"$filter": flt, "$select": select, "$top": page_size, "$count": "true"},
+        )
+        problem = ""
+        for pass_no in range(1, s.consistency_attempts + 1):
+            stats.passes = pass_no
+            seen: set[Any] = set()
+            tail: list[Any] = []
+            url, req_skip, expect_overlap = first_url, 0, 0
+            count: int | None = None
+            page_cap: int | None = None
+            stalls = 0
+            restart = ""
+            dirty = ""
+            index = 0
+            while True:
+                resp = self._get(url, target, counters)
+                doc = resp.doc
+                rows = doc.get("value") if isinstance(doc, dict) else None
+                if not isinstance(rows, list):
+                    raise SageBadResponse(
+                        f"Sage 300 answered GET {url} (HTTP {resp.status}) with JSON that has no 'value' array "
+                        f"(keys: {sorted(doc)[:8] if isinstance(doc, dict) else type(doc).__name__}); expected an "
+                        "OData collection.", kind="unexpected JSON", url=url, status=resp.status,
+                    )
+                keys = [key_of(r) if isinstance(r, dict) else ("<not an object>", i) for i, r in enumerate(rows)]
+                if index == 0:
+                    count = odata.envelope_count(doc)
+                    stats.count = count
+                    if count is None:
+                        stats.warnings.append(f"{res.path}: Sage returned no @odata.count; consistency unchecked")
+                    else:
+                        # the server may cap pages below $top (Web.config PageSize): size the cap on what came
+                        served = min(page_size, len(rows)) if len(rows) < count else page_size
+                        new_per_page = max(1, served - overlap_k)
+                        slack = max(3 * served, count // 5)
+                        page_cap = math.ceil((count + slack) / new_per_page) + 2
+                        needed = math.ceil(max(0, count - len(rows)) / new_per_page) + 1
+                        self.budget.check(needed, what=f"{company} {res.path}: ~{needed} more requests for "
+                                                       f"{count} records")
+                # ---- overlap check: the first rows must be the previous page's tail
+                start_new = expect_overlap
+                if expect_overlap and keys[:expect_overlap] != tail[-expect_overlap:]:
+                    stats.shifts += 1
+                    shift = (f"{_describe_shift(tail, keys, expect_overlap)} before row {req_skip + expect_overlap} "
+                             f"between pages {index} and {index + 1}")
+                    positions = {k: i for i, k in enumerate(keys)}
+                    found = next((positions[k] for k in reversed(tail) if k in positions), None)
+                    if found is None:
+                        restart = f"{shift}; lost our place in the table"
+                        break
+                    # Resynchronise after the latest key we had and read on: the pass is dirty (the part already
+                    # read changed) and will be re-read, but a burst of changes is absorbed in this one pass.
+                    start_new = found + 1
+                    dirty = dirty or shift
+                new = []
+                for r, k in zip(rows[start_new:], keys[start_new:]):
+                    if k not in seen:
+                        seen.add(k)
+                        new.append(r)
+                stats.pages += 1
+                yield Page(url=odata.strip_credentials(url), index=index, pass_number=pass_no, records=new,
+                           received=len(rows), count=count, body=resp.body, restarted=(pass_no > 1 and index == 0))
+                index += 1
+                position = req_skip + len(rows)
+                if keys:
+                    tail = keys[-overlap_k:] if overlap_k else []
+                # ---- stop conditions
+                if not rows:
+                    break
+                next_link = odata.envelope_next_link(doc)
+                full = len(rows) >= page_size
+                latest = odata.envelope_count(doc) if index > 1 else count  # nextLinks usually keep $count
+                latest = count if latest is None else latest
+                short_of_count = latest is not None and len(seen) < latest and len(rows) > start_new
+                if next_link is None and not full and not short_of_count:
+                    break
+                if not new and (not full or (count is not None and len(seen) >= count)):
+                    break  # only rows we already had, and nothing more to expect: a nextLink past the end
+                if not new:
+                    stalls += 1
+                    if stalls >= 2:
+                        raise SageBadResponse(
+                            f"Sage 300 paging of {company} {res.path} made no progress: two pages in a row brought "
+                            f"no new record (last GET {url}); the server's nextLink loops. Read {len(seen)} of "
+                            f"{count if count is not None else '?'} records.", kind="looping nextLink", url=url,
+                        )
+                else:
+                    stalls = 0
+                if page_cap is not None and index >= page_cap:
+                    restart = (f"paging did not end after {index} pages although $count said {count} "
+                               f"(the table grew during the read, or the server ignores $skip)")
+                    break
+                # ---- next request
+                ov = min(overlap_k, position, len(tail))
+                if next_link:
+                    nxt = odata.rebase_next_link(base_url, url, next_link)
+                    if "$skip" in odata.query_params(nxt):
+                        url, req_skip, expect_overlap = odata.set_query_params(nxt, _skip=position - ov), position - ov, ov
+                    else:
+                        url, req_skip, expect_overlap = nxt, position, 0
+                else:
+                    url = odata.set_query_params(first_url, _skip=position - ov, _count=None)
+                    req_skip, expect_overlap = position - ov, ov
+            if restart or dirty:
+                problem = restart or f"{dirty}: the part already read changed"
+            else:
+                final = self._count(res, company, flt, counters)
+                if final is None or final == len(seen):
+                    if final is None and count is not None:
+                        stats.warnings.append(f"{res.path}: final $count unavailable; consistency unchecked")
+                    stats.count = final if final is not None else count
+                    return
+                problem = (f"read {len(seen)} distinct records but Sage now counts {final} (rows were inserted or "
+                           "deleted in the part already read)")
+            log.warning("Sage 300 %s %s pass %d inconsistent: %s; re-reading", company, res.path, pass_no, problem)
+            stats.warnings.append(f"pass {pass_no}: {problem}")
+        raise SageDataChanged(
+            f"Sage 300 {company} {res.path}{' (' + flt + ')' if flt else ''}: no consistent read after "
+            f"{s.consistency_attempts} passes; last problem: {problem}. The data is changing faster than it can be "
+            "read: re-run later (e.g. outside posting hours) or narrow the date window."
+        )
+
+    # ------------------------------------------------------------------ read
+
+    def read_resource(self, resource: Resource | str, company: str, start: Any = None, end: Any = None,
+                      select: Sequence[str] | str | None = None) -> ReadResult:
+        """Read one resource for one company (transactions: the partition-date window start..end, inclusive)
+        and flatten it: {table: pa.Table} for every catalog table of the resource, plus ReadStats."""
+        res = self._resource(resource)
+        company = odata.company_code(company)
+        stats = ReadStats(res.name, company)
+        flattener = Flattener(res, company)
+        for page in self.iter_pages(res, company, start, end, select, stats=stats):
+            if page.restarted:
+                flattener = Flattener(res, company)
+            flattener.add_records(page.records, page.url)
+        tables = flattener.to_arrow()
+        stats.rows = {name: t.num_rows for name, t in tables.items()}
+        stats.warnings.extend(flattener.warnings)
+        if res.partition_date and (start is not None or end is not None):
+            self._check_window(res, tables[res.table], start, end)
+        return ReadResult(tables, stats)
+
+    def _check_window(self, res: Resource, root: pa.Table, start: Any, end: Any) -> None:
+        col = root.column(snake(res.partition_date or ""))
+        lo, hi = odata.as_date(start) if start else dt.date.min, odata.as_date(end) if end else dt.date.max
+        outside = pc.sum(pc.invert(pc.and_(pc.greater_equal(col, pa.scalar(lo, pa.date32())),
+                                           pc.less_equal(col, pa.scalar(hi, pa.date32()))))).as_py() or 0
+        if outside:
+            raise SageBadResponse(
+                f"Sage 300 returned {outside} {res.path} record(s) whose {res.partition_date} is outside the requested "
+                f"window {lo}..{hi}: the server ignored the $filter; refusing to load them into the wrong partitions.",
+                kind="unexpected JSON",
+            )
