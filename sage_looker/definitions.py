@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
+# Multi-partition mappings and backfill policies are stable in practice but flagged beta; the flag is noise here.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+
 from sage_looker.defs.sage300.assets import build_sage300_assets
-from sage_looker.defs.sage300.config import PlatformConfig
+from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
 from sage_looker.defs.sage300.inventory import build_inventory_snapshot_asset
 from sage_looker.defs.sage300.jobs import ALL_JOBS
 from sage_looker.defs.sage300.partitions import build_partitions
@@ -14,10 +20,27 @@ from sage_looker.defs.sage300.schedules import build_schedules
 from sage_looker.defs.sage300.sensors import build_change_sensor
 from sage_looker.defs.warehouse.io_manager import SageWarehouseIOManager
 from sage_looker.defs.warehouse.resources import WarehouseResource
+from sage_looker.sage300.errors import SageConfigError
 
 
-def build_definitions(config: PlatformConfig | None = None) -> dg.Definitions:
-    config = config or PlatformConfig.from_env()
+def _configuration() -> tuple[PlatformConfig, object]:
+    """Validate every setting at once: a user fixing their environment sees all problems, not the first."""
+    problems, config, sage300 = [], None, None
+    try:
+        config = PlatformConfig.from_env()
+    except ConfigError as exc:
+        problems.append(str(exc))
+    try:
+        sage300 = sage300_resource_from_env()
+    except SageConfigError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return config, sage300
+
+
+def build_definitions() -> dg.Definitions:
+    config, sage300 = _configuration()
     parts = build_partitions(config)
     target = config.warehouse_target
     return dg.Definitions(
@@ -26,7 +49,7 @@ def build_definitions(config: PlatformConfig | None = None) -> dg.Definitions:
         schedules=build_schedules(config),
         sensors=[build_change_sensor(config)],
         resources={
-            "sage300": sage300_resource_from_env(),
+            "sage300": sage300,
             "warehouse": WarehouseResource(target=target),
             "warehouse_io_manager": SageWarehouseIOManager(target=target),
         },

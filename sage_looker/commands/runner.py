@@ -54,7 +54,7 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
     summary.run_ids.append(result.run_id)
     summary.success &= result.success
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
+        mat = event.event_specific_data.materialization
         md = mat.metadata
         table = mat.asset_key.path[-1]
         if "dagster/row_count" in md:
@@ -63,14 +63,24 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
             summary.requests += int(md["sage_requests"].value)
     for event in result.all_events:
         if event.is_step_failure:
-            summary.failures.append(f"{event.step_key}: {event.event_specific_data.error.message.strip()}")
+            summary.failures.append(f"{event.step_key}: {_root_message(event.event_specific_data.error)}")
+
+
+def _root_message(error) -> str:
+    """The innermost cause is what the user can act on ("disk full"), not Dagster's wrapper."""
+    messages = []
+    while error is not None:
+        messages.append(error.message.strip())
+        error = error.cause
+    return messages[-1] if len(messages) == 1 else f"{messages[-1]} (while: {messages[0]})"
 
 
 def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=None, tags=None, label=""):
     job = defs.resolve_job_def(job_name)
     with click.progressbar(length=1, label=label, show_eta=False) as bar:
         result = job.execute_in_process(
-            instance=instance, partition_key=partition_key, tags=tags or {}, raise_on_error=False
+            instance=instance, partition_key=partition_key, tags=tags or {}, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("SAGE_LOOKER_LOG_LEVEL", "WARNING")}}}},
         )
         bar.update(1)
     return result

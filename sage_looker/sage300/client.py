@@ -414,6 +414,32 @@ class Sage300Client:
 
     # ------------------------------------------------------------------ read
 
+    def count_where(self, resource: Resource | str, company: str, odata_filter: str | None) -> int:
+        """`$count` of the records matching an arbitrary filter: one cheap request."""
+        res = self._resource(resource)
+        n = self._count(res, odata.company_code(company), odata_filter, Counters())
+        if n is None:
+            raise SageBadResponse(f"Sage 300 returned no @odata.count for {res.path}", kind="unexpected JSON")
+        return n
+
+    def select_records(self, resource: Resource | str, company: str, odata_filter: str,
+                       select: Sequence[str]) -> list[dict[str, Any]]:
+        """Records matching an arbitrary `$filter`, with only the `select`ed fields: the cheap probe a change
+        sensor needs (the natural key must be among the selected fields so paging stays consistent)."""
+        res = self._resource(resource)
+        company = odata.company_code(company)
+        stats = ReadStats(res.name, company, odata_filter=odata_filter)
+        counters = Counters()
+        records: list[dict[str, Any]] = []
+        try:
+            for page in self._paged(res, company, odata_filter, self._select(res, select), stats, counters):
+                if page.restarted:
+                    records = []
+                records.extend(page.records)
+        finally:
+            stats.requests += counters.requests
+        return records
+
     def read_resource(self, resource: Resource | str, company: str, start: Any = None, end: Any = None,
                       select: Sequence[str] | str | None = None) -> ReadResult:
         """Read one resource for one company (transactions: the partition-date window start..end, inclusive)

@@ -4,7 +4,6 @@ Masters are partitioned by company; transactions by company × date and depend o
 masters. Every asset reads Sage in the `sage300` pool and writes through the warehouse IO manager.
 """
 
-from __future__ import annotations
 
 import time
 

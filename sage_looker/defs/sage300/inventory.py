@@ -5,7 +5,6 @@ a grace period after midnight, which is when the nightly run executes). Re-mater
 is refused: writing today's quantities into a past date would corrupt inventory turnover.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo

@@ -1,4 +1,4 @@
-"""Dagster resources: thin wrappers that build the Sage client and open the warehouse from configuration."""
+"""Dagster resources: thin wrappers that build the Sage client from configuration."""
 
 from __future__ import annotations
 
@@ -11,39 +11,38 @@ from pydantic import PrivateAttr
 from sage_looker.defs.sage300.embedded import embedded_credentials, embedded_sage_url
 from sage_looker.sage300.budget import RequestBudget
 from sage_looker.sage300.client import Sage300Client
-from sage_looker.sage300.settings import Sage300Settings
+from sage_looker.sage300.settings import ENV_VARS, Sage300Settings
+
+# Resource field → SAGE300_* variable, so values set in code or the launchpad are validated exactly like
+# the environment (one clear line per bad value, naming the variable and the fix).
+_FIELDS = ("url", "user", "password", "password_case", "page_size", "max_requests_per_run", "concurrency",
+           "timeout_seconds", "verify_tls", "ca_bundle", "max_retries")
 
 
 class Sage300Resource(dg.ConfigurableResource):
-    """Connection to one Sage 300 Web API. Empty `url` means the bundled simulator (the embedded default)."""
+    """Connection to one Sage 300 Web API. An empty `url` means the bundled simulator (the embedded default)."""
 
     url: str = ""
     user: str = ""
     password: str = ""
     password_case: str = "upper"
-    page_size: int = 100
-    max_requests_per_run: int = 1200
-    concurrency: int = 2
-    timeout_seconds: float = 60.0
+    page_size: str = ""
+    max_requests_per_run: str = ""
+    concurrency: str = ""
+    timeout_seconds: str = ""
+    verify_tls: str = ""
+    ca_bundle: str = ""
+    max_retries: str = ""
 
     _clients: dict = PrivateAttr(default_factory=dict)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def settings(self) -> Sage300Settings:
-        url, user, password = self.url, self.user, self.password
-        if not url:
-            url = embedded_sage_url()
-            user, password = embedded_credentials()
-        return Sage300Settings(
-            url=url,
-            user=user or "WEBAPI",
-            password=password,
-            password_case=self.password_case,
-            page_size=self.page_size,
-            max_requests_per_run=self.max_requests_per_run,
-            concurrency=self.concurrency,
-            timeout_seconds=self.timeout_seconds,
-        )
+        env = {ENV_VARS[f][0]: str(getattr(self, f)) for f in _FIELDS if str(getattr(self, f))}
+        if not self.url:
+            env["SAGE300_URL"] = embedded_sage_url()
+            env["SAGE300_USER"], env["SAGE300_PASSWORD"] = embedded_credentials()
+        return Sage300Settings.from_env(env)
 
     def client_for_run(self, run_id: str) -> Sage300Client:
         """One client and one request budget per run: every asset of the run draws from the same budget."""
@@ -55,26 +54,28 @@ class Sage300Resource(dg.ConfigurableResource):
                 self._clients[run_id] = client
             return client
 
-
     def sensor_client(self, budget: int) -> Sage300Client:
         """A client with its own small budget, for one sensor tick."""
         settings = self.settings()
         return Sage300Client(settings, budget=RequestBudget(min(budget, settings.max_requests_per_run)))
 
+    def teardown_after_execution(self, context) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
 
-def _env(name: str, default: str = "") -> str | dg.EnvVar:
-    # EnvVar keeps secrets out of the definitions; plain defaults keep the embedded demo zero-config.
-    return dg.EnvVar(name) if os.environ.get(name) else default
 
-
-def sage300_resource_from_env() -> Sage300Resource:
-    return Sage300Resource(
-        url=_env("SAGE300_URL"),
-        user=_env("SAGE300_USER"),
-        password=_env("SAGE300_PASSWORD"),
-        password_case=os.environ.get("SAGE300_PASSWORD_CASE", "upper"),
-        page_size=int(os.environ.get("SAGE300_PAGE_SIZE", "100")),
-        max_requests_per_run=int(os.environ.get("SAGE300_MAX_REQUESTS_PER_RUN", "1200")),
-        concurrency=int(os.environ.get("SAGE300_CONCURRENCY", "2")),
-        timeout_seconds=float(os.environ.get("SAGE300_TIMEOUT", "60")),
-    )
+def sage300_resource_from_env(env=None) -> Sage300Resource:
+    """Validate SAGE300_* now (a bad value fails the code location load with its fix), and keep the password
+    out of the definitions: it is an EnvVar, read only when a run starts."""
+    env = os.environ if env is None else env
+    # Companies are validated by the platform configuration; checking them twice would repeat the error.
+    Sage300Settings.from_env({k: v for k, v in env.items()
+                              if k.startswith("SAGE300_") and k != "SAGE300_COMPANIES"})
+    values: dict = {}
+    for field in _FIELDS:
+        var = ENV_VARS[field][0]
+        if env.get(var, "").strip() or (field == "password" and var in env):
+            values[field] = dg.EnvVar(var) if field == "password" else env[var]
+    return Sage300Resource(**values)

@@ -2,7 +2,6 @@
 during the fiscal close window, every few hours (today's partitions), since that is when the CFO's numbers
 move fastest."""
 
-from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo

@@ -2,7 +2,6 @@
 the cursor, `$select` of keys and dates only), then a run for exactly the partitions whose data changed —
 an edit to a three-week-old open batch re-runs that date and nothing else."""
 
-from __future__ import annotations
 
 import datetime as dt
 import json
@@ -20,7 +19,7 @@ from sage_looker.sage300.errors import SageError
 
 SENSOR_NAME = "sage300_change_sensor"
 # Requests one tick may spend: the sensor must never be what tips a tired IIS over.
-TICK_BUDGET = 60
+TICK_BUDGET = 200
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
              dg.DagsterRunStatus.STARTED]
 
@@ -43,6 +42,13 @@ def _running(instance: dg.DagsterInstance, partition_key: str, resource) -> bool
 def evaluate(context: dg.SensorEvaluationContext, config: PlatformConfig, sage300: Sage300Resource):
     cursor = json.loads(context.cursor) if context.cursor else {}
     client = sage300.sensor_client(TICK_BUDGET)
+    try:
+        return _evaluate(context, config, client, cursor)
+    finally:
+        client.close()
+
+
+def _evaluate(context, config, client, cursor):
     requests: list[dg.RunRequest] = []
     problems: list[str] = []
     for company in config.companies:
@@ -51,7 +57,7 @@ def evaluate(context: dg.SensorEvaluationContext, config: PlatformConfig, sage30
             slot = f"{resource.name}|{company}"
             state = cursor.get(slot)
             try:
-                found = detect_changes(resource, company, state, client.select_records, today)
+                found = detect_changes(resource, company, state, client.select_records, today, client.count_where)
             except SageError as exc:  # keep the cursor: the next tick retries this resource
                 problems.append(f"{slot}: {exc}")
                 continue

@@ -1,0 +1,190 @@
+"""dbt models and tests (dbt_looker_model) as Dagster assets and asset checks, and the LookML explores
+and dashboards downstream of them as external AssetSpecs.
+
+The dbt sources are named `sage300`, so dagster-dbt's default translator gives them the keys
+`["sage300", <table>]` — exactly the Sage loader assets: lineage without translator code. Models get
+`[<schema>, <model>]` (`["marts", "ap_aging"]`), which is also what a LookML `sql_table_name: marts.ap_aging`
+splits into. The manifest is produced offline (`dbt parse`, no packages), at definition load time when
+it is missing or under `dagster dev`.
+"""
+
+# No `from __future__ import annotations`: Dagster reads the run-config annotation of the asset function.
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster._utils import run_with_concurrent_update_guard
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.dbt_project import using_dagster_dev
+
+from sage_looker.dbt_project import LOOKML_DIR, PROJECT_DIR, dbt_executable
+from sage_looker.lookml_check import load_project
+
+DBT_POOL = "warehouse_writer"
+DBT_RESOURCE_KEY = "dbt"
+
+
+class DbtBuildConfig(dg.Config):
+    """Run config of a dbt build. Dates are YYYY-MM-DD; empty = dbt's defaults (full rebuild of the
+    incremental GL fact, open items as of today)."""
+
+    min_date: str | None = None
+    max_date: str | None = None
+    as_of_dates: list[str] = []
+    full_refresh: bool = False
+
+
+def sage_looker_dbt_project(target: str | None = None, prepare: bool = True) -> DbtProject:
+    """The DbtProject of dbt_looker_model with a manifest: `dbt parse` (offline, the project has no
+    packages) when it is missing or under `dagster dev`; a deploy can run it at build time instead."""
+    project = DbtProject(project_dir=PROJECT_DIR, target=target)
+    if prepare and (using_dagster_dev() or not project.manifest_path.exists()):
+        # The stock preparer looks for `dbt` on PATH; use the venv's dbt next to this interpreter. The guard
+        # (a lock file) keeps concurrent code-location loads from parsing into the same target/ at once.
+        project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        run_with_concurrent_update_guard(project.manifest_path, _parse, project=project)
+    return project
+
+
+def _parse(project: DbtProject) -> None:
+    dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+
+
+def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
+    return DbtCliResource(project_dir=project or sage_looker_dbt_project(), dbt_executable=dbt_executable())
+
+
+def _date_window(context: dg.AssetExecutionContext) -> tuple[str | None, str | None]:
+    """The dates of a partitioned run: a time window, or the date dimension of company|date keys."""
+    if not context.has_partition_key_range and not context.has_partition_key:
+        return None, None
+    try:
+        window = context.partition_time_window
+        return window.start.date().isoformat(), (window.end - dt.timedelta(days=1)).date().isoformat()
+    except Exception:  # multi-partitions (company × date) have no single time window
+        dates = sorted(str(k).partition("|")[2] for k in context.partition_keys if "|" in str(k))
+        return (dates[0], dates[-1]) if dates else (None, None)
+
+
+def dbt_vars(config: DbtBuildConfig, window: tuple[str | None, str | None], warehouse_path: str | None) -> dict[str, Any]:
+    lo, hi = config.min_date or window[0], config.max_date or window[1]
+    out: dict[str, Any] = {}
+    if warehouse_path:
+        out["warehouse_path"] = warehouse_path
+    if lo:
+        out["min_date"] = lo
+    if hi:
+        out["max_date"] = hi
+    if config.as_of_dates:
+        out["as_of_dates"] = list(config.as_of_dates)
+    return out
+
+
+def build_dbt_assets(
+    *,
+    project: DbtProject | None = None,
+    warehouse_path: str | Path | None = None,
+    partitions_def: dg.PartitionsDefinition | None = None,
+    select: str = "fqn:*",
+    exclude: str | None = None,
+    name: str = "sage_looker_dbt",
+) -> dg.AssetsDefinition:
+    """One @dbt_assets over the whole project (or `select`), tests as asset checks, in pool warehouse_writer.
+
+    `warehouse_path`: the DuckDB file dbt writes (passed as the dbt var `warehouse_path`, so it wins over
+    SAGE_LOOKER_WAREHOUSE); None leaves it to the profile's env vars. Needs the resource `dbt`
+    (`dbt_resource()`). A partitioned run passes its date window as vars min_date/max_date.
+    """
+    project = project or sage_looker_dbt_project()
+    wh = None if warehouse_path is None else str(warehouse_path)
+    if wh and "://" not in wh:
+        wh = str(Path(wh).expanduser().resolve())  # dbt runs in the project directory: never pass a relative path
+    translator = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name=name,
+        select=select,
+        exclude=exclude,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        dagster_dbt_translator=translator,
+        pool=DBT_POOL,
+    )
+    def _dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig) -> Iterator[Any]:
+        args = ["build"]
+        variables = dbt_vars(config, _date_window(context), wh)
+        if variables:
+            args += ["--vars", json.dumps(variables)]
+        if config.full_refresh:
+            args.append("--full-refresh")
+        yield from dbt.cli(args, context=context).stream()
+
+    return _dbt
+
+
+def _model_keys_by_relation(manifest_path: Path) -> dict[str, dg.AssetKey]:
+    """`schema.alias` (lower case) → the dbt asset key the default translator gives that model."""
+    if not manifest_path.exists():
+        return {}
+    manifest = json.loads(manifest_path.read_text())
+    translator = DagsterDbtTranslator()
+    out = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") in ("model", "seed", "snapshot"):
+            rel = f"{node['schema']}.{node.get('alias') or node['name']}".lower()
+            out[rel] = translator.get_asset_spec(manifest, node["unique_id"], None).key
+    return out
+
+
+def _relation_key(sql_table_name: str, known: Mapping[str, dg.AssetKey]) -> dg.AssetKey:
+    parts = [p.strip().strip('"`') for p in sql_table_name.strip().split(".")]
+    rel = ".".join(parts[-2:]).lower()
+    return known.get(rel) or dg.AssetKey(parts[-2:])
+
+
+def build_looker_dashboard_specs(
+    lookml_dir: str | Path = LOOKML_DIR, manifest_path: str | Path | None = None, group_name: str = "looker"
+) -> list[dg.AssetSpec]:
+    """External AssetSpecs for the LookML explores (`["looker", "explore", name]`, depending on the dbt
+    models behind their views) and dashboards (`["looker", "dashboard", name]`, depending on the explores
+    their tiles and filters query). Read offline from the LookML files; nothing here calls Looker."""
+    project = load_project(lookml_dir)
+    known = _model_keys_by_relation(Path(manifest_path) if manifest_path else PROJECT_DIR / "target" / "manifest.json")
+    specs: list[dg.AssetSpec] = []
+    explore_keys: dict[tuple[str, str], dg.AssetKey] = {}
+    for (model, name), e in sorted(project.explores.items()):
+        deps = []
+        for view_name in dict.fromkeys(e.aliases.values()):
+            view = project.views.get(view_name)
+            if view and view.sql_table_name and "${" not in view.sql_table_name:
+                deps.append(_relation_key(view.sql_table_name, known))
+        key = explore_keys[(model, name)] = dg.AssetKey(["looker", "explore", name])
+        specs.append(dg.AssetSpec(
+            key, deps=list(dict.fromkeys(deps)), group_name=group_name, kinds={"looker"},
+            description=e.raw.get("description") or e.raw.get("label") or f"Looker explore {model}::{name}",
+            metadata={"looker/model": model, "looker/explore": name, "looker/file": e.file},
+        ))
+    for file, d in project.dashboards:
+        used: list[dg.AssetKey] = []
+        for obj in [*(d.get("elements") or []), *(d.get("filters") or [])]:
+            k = explore_keys.get((obj.get("model"), obj.get("explore")))
+            if k:
+                used.append(k)
+        specs.append(dg.AssetSpec(
+            dg.AssetKey(["looker", "dashboard", d["dashboard"]]), deps=list(dict.fromkeys(used)),
+            group_name=group_name, kinds={"looker", "dashboard"},
+            description=d.get("description") or d.get("title"),
+            metadata={"looker/dashboard": d["dashboard"], "looker/title": d.get("title", ""), "looker/file": file},
+        ))
+    return specs
+
+
+__all__: Sequence[str] = [
+    "DBT_POOL", "DBT_RESOURCE_KEY", "DbtBuildConfig", "build_dbt_assets", "build_looker_dashboard_specs",
+    "dbt_resource", "sage_looker_dbt_project",
+]

@@ -1,0 +1,90 @@
+"""Schedules, the close-window schedule and the change sensor request exactly the right partitions."""
+
+import datetime as dt
+import json
+
+import dagster as dg
+import pytest
+
+from sage_looker.commands.runner import sync
+from sage_looker.defs.sage300.sensors import SENSOR_NAME
+from sage_looker.sage300_sim import SimulatorConfig, run_simulator
+
+from .conftest import make_platform
+
+
+def _schedule(defs, name):
+    return defs.resolve_schedule_def(name)
+
+
+def _evaluate(defs, name, when, instance):
+    schedule = _schedule(defs, name)
+    ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=when,
+                                    repository_def=defs.get_repository_def(),
+                                    resources={"warehouse": defs.resources["warehouse"]})
+    data = schedule.evaluate_tick(ctx)
+    return data.run_requests or [], data.skip_message
+
+
+def test_nightly_schedule_requests_yesterday_in_the_company_time_zone(platform, monkeypatch):
+    p = make_platform(platform.sim, platform.home / "tz", monkeypatch,
+                      SAGE300_COMPANY_TIMEZONES="SAMINC=America/New_York")
+    # 02:00 in New York on Nov 20 is 07:00 UTC: yesterday there is Nov 19.
+    when = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.timezone.utc)
+    requests, _ = _evaluate(p.defs, "sage300_saminc_nightly", when, p.instance)
+    assert [r.partition_key for r in requests] == ["SAMINC|2026-11-19"]
+    masters, _ = _evaluate(p.defs, "sage300_saminc_masters_nightly", when, p.instance)
+    assert [r.partition_key for r in masters] == ["SAMINC"]
+    assert _schedule(p.defs, "sage300_saminc_nightly").execution_timezone == "America/New_York"
+    assert _schedule(p.defs, "sage300_samltd_nightly").execution_timezone == "UTC"
+
+
+def test_close_window_schedule_runs_only_near_period_ends(platform):
+    sync(platform.defs, "SAMINC", dt.date(2026, 11, 20), dt.date(2026, 11, 20), instance=platform.instance)
+    # The simulator's fiscal periods are calendar months: Nov 28-30 and Dec 1-5 are the close window.
+    inside = dt.datetime(2026, 11, 29, 10, 30, tzinfo=dt.timezone.utc)
+    requests, _ = _evaluate(platform.defs, "sage300_saminc_close_window", inside, platform.instance)
+    assert [r.partition_key for r in requests] == ["SAMINC|2026-11-29"]
+    early_december = dt.datetime(2026, 12, 4, 14, 30, tzinfo=dt.timezone.utc)
+    requests, _ = _evaluate(platform.defs, "sage300_saminc_close_window", early_december, platform.instance)
+    assert [r.partition_key for r in requests] == ["SAMINC|2026-12-04"]
+    outside = dt.datetime(2026, 11, 15, 10, 30, tzinfo=dt.timezone.utc)
+    requests, skip = _evaluate(platform.defs, "sage300_saminc_close_window", outside, platform.instance)
+    assert requests == [] and "outside" in skip
+
+
+@pytest.fixture
+def live(tmp_path, monkeypatch):
+    # The sensor compares Sage's edit dates with today, so this simulator lives in the real present.
+    with run_simulator(SimulatorConfig(seed=5, days=40, scale=0.3)) as sim:
+        yield make_platform(sim, tmp_path, monkeypatch)
+
+
+def test_an_edit_to_an_old_open_batch_reruns_only_that_partition(live):
+    sensor = live.defs.resolve_sensor_def(SENSOR_NAME)
+    resources = {"sage300": live.defs.resources["sage300"]}
+    repo = live.defs.get_repository_def()
+
+    def tick(cursor=None):
+        with dg.build_sensor_context(instance=live.instance, cursor=cursor, resources=resources,
+                                     repository_def=repo) as ctx:
+            return sensor.evaluate_tick(ctx)
+
+    today = live.sim.db.today
+    # A batch entered three weeks ago and still open (the kind of edit a close brings).
+    batch = live.sim.db.insert_batch("SAMLTD", "APInvoiceBatches", batch_date=today - dt.timedelta(days=21))
+
+    first = tick()
+    assert first.run_requests == []  # a baseline, not a flood
+    quiet = tick(first.cursor)
+    assert quiet.run_requests == []
+
+    live.sim.db.edit_batch("SAMLTD", "APInvoiceBatches", batch["BatchNumber"], delta="25.00")
+
+    changed = tick(quiet.cursor)
+    assert [r.partition_key for r in changed.run_requests] == [f"SAMLTD|{batch['BatchDate'].isoformat()}"]
+    selected = {k.path[-1] for k in changed.run_requests[0].asset_selection}
+    assert selected == {"ap_invoice_batches", "ap_invoices", "ap_invoice_lines"}
+    assert json.loads(changed.cursor)["APInvoiceBatches|SAMLTD"]["since"] == today.isoformat()
+
+    assert tick(changed.cursor).run_requests == []  # the same edit is not requested twice
