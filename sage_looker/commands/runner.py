@@ -53,10 +53,14 @@ class RunSummary:
 def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
     summary.run_ids.append(result.run_id)
     summary.success &= result.success
+    seen: set[str] = set()
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
-        md = mat.metadata
         table = mat.asset_key.path[-1]
+        if table in seen:  # a range run materializes every partition with the run's totals: count once
+            continue
+        seen.add(table)
+        md = mat.metadata
         if "dagster/row_count" in md:
             summary.rows[table] = summary.rows.get(table, 0) + int(md["dagster/row_count"].value)
         if "sage_requests" in md:

@@ -156,7 +156,7 @@ AR_INVOICE_BATCHES = Resource(
             columns=cols(
                 int="EntryNumber NumberOfDetails",
                 text="CustomerNumber DocumentNumber DocumentType TransactionType InvoiceType OrderNumber PONumber "
-                "InvoiceDescription AccountSet FiscalYear FiscalPeriod CurrencyCode RateType Terms TaxGroup "
+                "InvoiceDescription ApplytoDocument AccountSet FiscalYear FiscalPeriod CurrencyCode RateType Terms TaxGroup "
                 "EnteredBy",
                 date="DocumentDate AsOfDate PostingDate RateDate DueDate DiscountDate",
                 rate="ExchangeRate DiscountPercentage",

@@ -68,6 +68,25 @@ def _slices(context: dg.AssetExecutionContext, resource: Resource) -> list[Slice
     return [Slice(w.company, w.start, w.end) for w in windows_for_keys(keys)]
 
 
+def _partition_row_counts(context: dg.AssetExecutionContext, resource: Resource, load: ResourceLoad) -> None:
+    """Each partition of a range run gets its own row count, not the run's total."""
+    if resource.kind == "master":
+        return
+    for t in resource.tables:
+        counts = dict.fromkeys(context.partition_keys, 0)
+        for sl, tables in load.slices:
+            data = tables[t.name]
+            if data.num_rows:
+                by_day = data.group_by(t.partition_column).aggregate([([], "count_all")]).to_pylist()
+                for row in by_day:
+                    key = f"{sl.company}|{row[t.partition_column].isoformat()}"
+                    if key in counts:
+                        counts[key] = row["count_all"]
+        for key, n in counts.items():
+            context.add_asset_metadata({"dagster/partition_row_count": n}, asset_key=asset_key(t.name),
+                                       partition_key=key)
+
+
 def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefinition:
     is_master = resource.kind == "master"
     root = resource.root_table.name
@@ -110,6 +129,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
             for w in getattr(st, "warnings", None) or []:
                 context.log.warning(f"{resource.path} {sl.company}: {w}")
         rows = load.rows()
+        _partition_row_counts(context, resource, load)
         common = {
             "sage_requests": totals["requests"],
             "sage_budget_left": budget_left if budget_left is not None else -1,
@@ -126,14 +146,13 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
                 **common,
                 "rows_per_table": dg.MetadataValue.json(rows),
                 "dagster/row_count": rows[root],
-                "dagster/partition_row_count": rows[root],
             },
         )
         for t in resource.tables[1:]:
             yield dg.Output(
                 WrittenWithParent(t.name, rows[t.name]),
                 output_name=t.name,
-                metadata={"dagster/row_count": rows[t.name], "dagster/partition_row_count": rows[t.name]},
+                metadata={"dagster/row_count": rows[t.name]},
             )
         yield from reference_check_results(context, resource, asset_key(root), load, warehouse)
 

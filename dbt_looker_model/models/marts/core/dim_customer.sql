@@ -1,0 +1,28 @@
+-- Customers; customer_key = md5(company_id|customer_number), stable and unique across companies.
+select
+    {{ surrogate_key(['c.company_id', 'c.customer_number']) }} as customer_key,
+    c.company_id,
+    c.customer_number,
+    c.customer_name,
+    c.short_name,
+    c.group_code,
+    c.national_account,
+    c.status,
+    c.on_hold,
+    c.currency_code,
+    c.terms,
+    c.account_set,
+    c.territory_code,
+    c.salesperson,
+    c.city,
+    c.state_province,
+    c.country,
+    c.contact_name,
+    c.email,
+    c.inactive_date,
+    c.start_date,
+    c.credit_limit,
+    c.balance_due_customer_currency,
+    c.balance_due_functional,
+    c._loaded_at
+from {{ ref('stg_sage300__ar_customers') }} as c

@@ -1,0 +1,20 @@
+select
+    company_id,
+    batch_date,
+    batch_selector,
+    batch_number,
+    entry_number,
+    batch_type,
+    vendor_number,
+    check_number,
+    payment_transaction_type,
+    payment_code,
+    entry_reference,
+    vendor_currency_code,
+    payment_date_adjustment_date as payment_date,
+    posting_date,
+    cast(check_amount_in_vendor_currency as decimal(19, 3)) as vendor_amount,
+    cast(check_amount_in_bank_currency as decimal(19, 3)) as bank_amount,
+    cast(functional_payment_amount as decimal(19, 3)) as functional_amount,
+    _loaded_at
+from {{ sage_source('ap_payments') }}

@@ -1,0 +1,33 @@
+-- AR invoices, debit and credit notes in the document (customer) currency; `document_sign` -1 for credit notes.
+select
+    company_id,
+    batch_date,
+    batch_number,
+    entry_number,
+    customer_number,
+    document_number,
+    document_type,
+    {{ document_sign('document_type') }} as document_sign,
+    transaction_type,
+    -- not in the catalog for AR; present when Sage sends it (the loader keeps extra fields)
+    nullif(trim({{ source_column_or_null('ar_invoices', 'applyto_document') }}), '') as apply_to_document_number,
+    invoice_type,
+    order_number,
+    po_number,
+    invoice_description,
+    currency_code,
+    rate_type,
+    cast(exchange_rate as decimal(19, 7)) as exchange_rate,
+    terms,
+    cast(nullif(trim(fiscal_year), '') as integer) as fiscal_year,
+    cast(nullif(trim(fiscal_period), '') as integer) as fiscal_period,
+    document_date,
+    posting_date,
+    due_date,
+    discount_date,
+    cast(document_total_before_tax as decimal(19, 3)) as amount_before_tax,
+    cast(tax_total as decimal(19, 3)) as tax_total,
+    cast(document_total_including_tax as decimal(19, 3)) as amount_including_tax,
+    cast(amount_due as decimal(19, 3)) as amount_due,
+    _loaded_at
+from {{ sage_source('ar_invoices') }}

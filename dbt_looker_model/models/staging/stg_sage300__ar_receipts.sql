@@ -1,0 +1,22 @@
+select
+    company_id,
+    batch_date,
+    batch_record_type,
+    batch_number,
+    entry_number,
+    batch_type,
+    customer_number,
+    check_receipt_number,
+    receipt_transaction_type,
+    payment_code,
+    entry_reference,
+    document_number,
+    customer_currency_code,
+    receipt_date_adjustment_date as receipt_date,
+    posting_date,
+    cast(bank_receipt_amount as decimal(19, 3)) as bank_amount,
+    cast(customer_receipt_amount as decimal(19, 3)) as customer_amount,
+    cast(customer_unapplied_amount as decimal(19, 3)) as customer_unapplied_amount,
+    cast(functional_receipt_amount as decimal(19, 3)) as functional_amount,
+    _loaded_at
+from {{ sage_source('ar_receipts') }}

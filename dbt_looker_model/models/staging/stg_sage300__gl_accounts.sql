@@ -1,0 +1,21 @@
+select
+    company_id,
+    unformatted_account as account_code,
+    coalesce(nullif(trim(account_number), ''), unformatted_account) as account_number,
+    description as account_description,
+    account_type,
+    normal_balance_drcr as normal_balance,
+    status,
+    post_to_account,
+    structure_code,
+    account_group_code,
+    account_segment_code_1 as segment_1,
+    account_segment_code_2 as segment_2,
+    account_segment_code_3 as segment_3,
+    account_segment_code_4 as segment_4,
+    multicurrency,
+    default_currency_code,
+    control_account,
+    date_created,
+    _loaded_at
+from {{ sage_source('gl_accounts') }}

@@ -1,0 +1,25 @@
+-- Posted GL detail. `amount` is in the functional (home) currency, signed: debit +, credit -.
+select
+    company_id,
+    account_number,
+    cast(nullif(trim(fiscal_year), '') as integer) as fiscal_year,
+    cast(nullif(trim(fiscal_period), '') as integer) as fiscal_period,
+    source_currency_code,
+    source_ledger_code,
+    source_type_code,
+    posting_sequence_number,
+    detail_count,
+    batch_number,
+    journal_entry_number,
+    journal_transaction_number,
+    journal_detail_description as description,
+    journal_detail_reference as reference,
+    home_currency_code,
+    journal_date,
+    document_date,
+    cast(journal_transaction_amount as decimal(19, 3)) as amount,
+    cast(source_currency_amount as decimal(19, 3)) as source_currency_amount,
+    cast(report_currency_amount as decimal(19, 3)) as report_currency_amount,
+    cast(journal_transaction_quantity as decimal(19, 4)) as quantity,
+    _loaded_at
+from {{ sage_source('gl_posted_transactions') }}

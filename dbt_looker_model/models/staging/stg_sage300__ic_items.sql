@@ -1,0 +1,20 @@
+select
+    company_id,
+    unformatted_item_number,
+    coalesce(nullif(trim(item_number), ''), unformatted_item_number) as item_number,
+    description as item_description,
+    category,
+    structure_code,
+    account_set_code,
+    status,
+    stock_item,
+    sellable,
+    kitting_item,
+    stocking_unit_of_measure,
+    preferred_vendor,
+    date_last_maintained,
+    date_inactive,
+    cast(quantity_on_hand as decimal(19, 4)) as quantity_on_hand,
+    cast(average_cost as decimal(19, 6)) as average_cost,
+    _loaded_at
+from {{ sage_source('ic_items') }}
