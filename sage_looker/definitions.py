@@ -10,13 +10,16 @@ import dagster as dg
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
+from sage_looker.defs.dbt.assets import build_dbt_assets, build_looker_dashboard_specs, dbt_resource
+from sage_looker.defs.looker.assets import REFRESH_KEY, build_looker_refresh_asset
+from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.assets import build_sage300_assets
 from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
 from sage_looker.defs.sage300.inventory import build_inventory_snapshot_asset
-from sage_looker.defs.sage300.jobs import ALL_JOBS
+from sage_looker.defs.sage300.jobs import ALL_JOBS, build_refresh_job
 from sage_looker.defs.sage300.partitions import build_partitions
 from sage_looker.defs.sage300.resources import sage300_resource_from_env
-from sage_looker.defs.sage300.schedules import build_schedules
+from sage_looker.defs.sage300.schedules import build_refresh_schedule, build_schedules
 from sage_looker.defs.sage300.sensors import build_change_sensor
 from sage_looker.defs.warehouse.io_manager import SageWarehouseIOManager
 from sage_looker.defs.warehouse.resources import WarehouseResource
@@ -25,7 +28,7 @@ from sage_looker.sage300.errors import SageConfigError
 
 def _configuration() -> tuple[PlatformConfig, object]:
     """Validate every setting at once: a user fixing their environment sees all problems, not the first."""
-    problems, config, sage300 = [], None, None
+    problems, config, sage300, looker = [], None, None, None
     try:
         config = PlatformConfig.from_env()
     except ConfigError as exc:
@@ -34,24 +37,33 @@ def _configuration() -> tuple[PlatformConfig, object]:
         sage300 = sage300_resource_from_env()
     except SageConfigError as exc:
         problems.append(str(exc))
+    try:
+        looker = looker_resource_from_env()
+    except ValueError as exc:
+        problems.append(str(exc))
     if problems:
         raise ConfigError("\n".join(problems))
-    return config, sage300
+    return config, sage300, looker
 
 
 def build_definitions() -> dg.Definitions:
-    config, sage300 = _configuration()
+    config, sage300, looker = _configuration()
     parts = build_partitions(config)
     target = config.warehouse_target
+    dbt = build_dbt_assets(warehouse_path=target)
+    refresh_job = build_refresh_job(dbt, REFRESH_KEY)
     return dg.Definitions(
-        assets=[*build_sage300_assets(parts), build_inventory_snapshot_asset(parts, config)],
-        jobs=ALL_JOBS,
-        schedules=build_schedules(config),
+        assets=[*build_sage300_assets(parts), build_inventory_snapshot_asset(parts, config),
+                dbt, build_looker_refresh_asset(dbt), *build_looker_dashboard_specs()],
+        jobs=[*ALL_JOBS, refresh_job],
+        schedules=[*build_schedules(config), build_refresh_schedule(refresh_job, config)],
         sensors=[build_change_sensor(config)],
         resources={
             "sage300": sage300,
             "warehouse": WarehouseResource(target=target),
             "warehouse_io_manager": SageWarehouseIOManager(target=target),
+            "dbt": dbt_resource(),
+            "looker": looker,
         },
         # One process per run: the run's Sage request budget is shared in memory, and a single DuckDB
         # writer process never fights itself for the file lock. Pools bound concurrency across runs.

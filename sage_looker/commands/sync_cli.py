@@ -75,27 +75,68 @@ def replay_command(company: str, day: dt.datetime, to: dt.datetime | None) -> No
     sys.exit(0 if summary.success else 1)
 
 
+def _refresh(defs, instance) -> bool:
+    from sage_looker.commands.runner import _execute
+    from sage_looker.defs.sage300.jobs import REFRESH_JOB
+    result = _execute(defs, REFRESH_JOB, instance, label="dbt build + Looker refresh")
+    for event in result.all_events:
+        if event.is_step_failure:
+            click.echo(f"FAILED {event.step_key}: {event.event_specific_data.error.message.strip()}", err=True)
+    return result.success
+
+
+def _print_finance_totals(warehouse: str) -> None:
+    from sage_looker.warehouse import open_warehouse
+    wh = open_warehouse(warehouse)
+    try:
+        aging = wh.read_arrow(
+            "SELECT company_id, currency_code, SUM(open_amount) AS open_ap, SUM(overdue_amount) AS overdue "
+            "FROM marts.ap_aging WHERE as_of_date = (SELECT MAX(as_of_date) FROM marts.ap_aging) "
+            "GROUP BY 1, 2 ORDER BY 1, 2").to_pylist()
+        forecast = wh.read_arrow(
+            "SELECT company_id, currency_code, SUM(inflows) AS inflows, SUM(outflows) AS outflows, "
+            "SUM(net_flow) AS net FROM marts.cash_flow_forecast "
+            "WHERE as_of_date = (SELECT MAX(as_of_date) FROM marts.cash_flow_forecast) GROUP BY 1, 2 ORDER BY 1, 2"
+        ).to_pylist()
+    finally:
+        wh.close()
+    click.echo("\nAP aging (open, source currency)")
+    for r in aging:
+        click.echo(f"  {r['company_id']:<8}{r['currency_code'] or '':<5}open {r['open_ap']:>16,.2f}   overdue {r['overdue']:>16,.2f}")
+    click.echo("Cash-flow forecast (13 weeks and beyond, source currency)")
+    for r in forecast:
+        click.echo(f"  {r['company_id']:<8}{r['currency_code'] or '':<5}in {r['inflows']:>16,.2f}   "
+                   f"out {r['outflows']:>16,.2f}   net {r['net']:>16,.2f}")
+
+
 @click.command("demo")
 @click.option("--days", default=30, show_default=True, help="how many days of transactions to load")
 def demo_command(days: int) -> None:
-    """The whole flow on the embedded default: Sage simulator → Dagster assets → DuckDB warehouse."""
-    from sage_looker.commands.runner import sync
+    """The whole flow on the embedded default: Sage simulator → Dagster assets → warehouse → dbt → Looker."""
+    from sage_looker.commands.runner import prepare_instance, sync
     from sage_looker.defs.sage300.config import PlatformConfig
     os.environ.setdefault("SAGE_LOOKER_HOME", str(Path(".sage_looker").resolve()))
     config = PlatformConfig.from_env()
     if not os.environ.get("SAGE300_URL"):
         click.echo("No SAGE300_URL set: using the bundled Sage 300 simulator on loopback.")
+    if not os.environ.get("LOOKER_BASE_URL"):
+        click.echo("No LOOKER_BASE_URL set: using the bundled Looker simulator on loopback.")
     Path(config.home).mkdir(parents=True, exist_ok=True)
     defs = _defs()
+    instance = prepare_instance()
     today = dt.date.today()
     began = time.monotonic()
-    total = None
+    total = 0
     for company in config.companies:
-        summary = sync(defs, company, today - dt.timedelta(days=days), today, snapshot_day=today)
+        summary = sync(defs, company, today - dt.timedelta(days=days), today, snapshot_day=today, instance=instance)
         _print_summary(summary, config.warehouse_target)
         if not summary.success:
             raise click.ClickException(f"the demo load failed for {company}")
-        total = (total or 0) + summary.requests
-    click.echo(f"\nDemo loaded {len(config.companies)} companies in {time.monotonic() - began:.1f} s "
-               f"with {total} Sage requests.")
+        total += summary.requests
+    if not _refresh(defs, instance):
+        raise click.ClickException("dbt build or the Looker refresh failed (see above)")
+    _print_finance_totals(config.warehouse_target)
+    click.echo(f"\nDemo: {len(config.companies)} companies loaded, marts built, LookML validated and Looker "
+               f"refreshed in {time.monotonic() - began:.1f} s with {total} Sage requests.")
+    click.echo(f"Warehouse: {config.warehouse_target}")
     click.echo("Open the Dagster UI with `make ui` (dagster dev -w workspace.yaml).")

@@ -1,4 +1,4 @@
-"""Warehouse backends behind one interface (DuckDB now, PostgreSQL later). No Dagster imports here."""
+"""Warehouse backends behind one interface (DuckDB, PostgreSQL). No Dagster imports here."""
 
 from sage_looker.warehouse.backend import EnsureResult, SliceResult, TableWrite, Warehouse, open_warehouse
 from sage_looker.warehouse.errors import (

@@ -1,7 +1,8 @@
 """The warehouse interface every backend implements, its results, and `open_warehouse`.
 
 Callers (the Dagster glue, dbt checks, the CLI) see only `Warehouse`; a backend is chosen from the
-target: a path or `duckdb:///path` → DuckDB; `postgresql://…` → PostgreSQL (a later release).
+target: a path or `duckdb:///path` → DuckDB; `postgresql://…`, `postgres://…` or
+`postgresql+psycopg://…` → PostgreSQL.
 """
 
 from __future__ import annotations
@@ -118,16 +119,20 @@ def _open_duckdb(location: str, **options: Any) -> Warehouse:
 
 
 def _open_postgresql(location: str, **options: Any) -> Warehouse:
-    # The seam: a `postgres_backend.PostgresWarehouse` reusing sqlgen/slices/sqltypes plugs in here.
-    raise BackendNotAvailableError(
-        "PostgreSQL backend arrives in a later release; use a DuckDB file path or duckdb:///path for now"
-    )
+    try:
+        from sage_looker.warehouse.postgres_backend import PostgresWarehouse
+    except ImportError as exc:  # psycopg is a dependency, but a trimmed install may lack it
+        raise BackendNotAvailableError(f"the PostgreSQL backend needs psycopg 3 (pip install 'psycopg[binary]'): {exc}")
+    if not location.strip("/"):
+        raise WarehouseError("a PostgreSQL target needs a host or database: postgresql://user@host:5432/db")
+    return PostgresWarehouse("postgresql://" + location, **options)
 
 
 _BACKENDS: dict[str, Callable[..., Warehouse]] = {
     "duckdb": _open_duckdb,
     "postgresql": _open_postgresql,
     "postgres": _open_postgresql,
+    "postgresql+psycopg": _open_postgresql,  # SQLAlchemy's spelling of the same driver
 }
 
 
@@ -139,9 +144,11 @@ def _split_target(target: str | Path) -> tuple[str, str]:
     scheme, sep, rest = target.partition("://")
     if not sep:
         return "duckdb", target
-    scheme = scheme.lower().split("+", 1)[0]  # postgresql+psycopg://… names the same backend
+    scheme = scheme.lower()
     if scheme not in _BACKENDS:
-        raise WarehouseError(f"unknown warehouse target scheme {scheme!r} in {target!r}: use duckdb:/// or a path")
+        raise WarehouseError(
+            f"unknown warehouse target scheme {scheme!r}: use a path, duckdb:///path or postgresql://…"
+        )
     # duckdb:///abs/path → /abs/path; duckdb://rel/path → rel/path
     if scheme == "duckdb" and rest.startswith("//"):
         rest = "/" + rest.lstrip("/")
@@ -152,7 +159,8 @@ def open_warehouse(target: str | Path, **options: Any) -> Warehouse:
     """Open the warehouse at `target` (a path, `duckdb:///path`, or `postgresql://…`).
 
     DuckDB options: `lock_timeout` (seconds to wait for another process's lock, default 300),
-    `schema` (default `sage300`), `logger`.
+    `schema` (default `sage300`), `logger`. PostgreSQL: `lock_timeout` (seconds a writer waits for another
+    writer of the same table and company), `schema`, `connect_timeout`, `logger`; the URL is libpq's.
     """
     scheme, location = _split_target(target)
     return _BACKENDS[scheme](location, **options)

@@ -6,6 +6,7 @@ placeholders (`param`, `?` for DuckDB, `%s` for psycopg) and the list of values 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from sage_looker.sage300.catalog_model import Table
 from sage_looker.sage300.columns import COMPANY_COLUMN, LINEAGE_COLUMNS
 from sage_looker.warehouse.errors import SchemaConflictError, WarehouseError
 from sage_looker.warehouse.slices import Slice
-from sage_looker.warehouse.sqltypes import can_store, canonical, sql_type_for
+from sage_looker.warehouse.sqltypes import can_store, canonical, spelled, sql_type_for
 
 SCHEMA = "sage300"
 MAX_IDENTIFIER = 63  # PostgreSQL's limit; DuckDB has none, the stricter one keeps both backends open
@@ -46,13 +47,13 @@ def create_schema_sql(schema: str) -> str:
     return f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)}"
 
 
-def create_table_sql(schema: str, table_name: str, columns: Mapping[str, str]) -> str:
-    body = ", ".join(f"{quote_ident(c)} {t}" for c, t in columns.items())
+def create_table_sql(schema: str, table_name: str, columns: Mapping[str, str], dialect: str = "duckdb") -> str:
+    body = ", ".join(f"{quote_ident(c)} {spelled(t, dialect)}" for c, t in columns.items())
     return f"CREATE TABLE IF NOT EXISTS {qualified(schema, table_name)} ({body})"
 
 
-def add_column_sql(schema: str, table_name: str, column: str, sql_type: str) -> str:
-    return f"ALTER TABLE {qualified(schema, table_name)} ADD COLUMN {quote_ident(column)} {sql_type}"
+def add_column_sql(schema: str, table_name: str, column: str, sql_type: str, dialect: str = "duckdb") -> str:
+    return f"ALTER TABLE {qualified(schema, table_name)} ADD COLUMN {quote_ident(column)} {spelled(sql_type, dialect)}"
 
 
 def columns_sql(param: str = "?") -> str:
@@ -79,10 +80,37 @@ def delete_slice_sql(schema: str, table: Table, sl: Slice, param: str = "?") -> 
     return f"DELETE FROM {qualified(schema, table.name)} WHERE {where}", params
 
 
-def insert_by_name_sql(schema: str, table_name: str, columns: list[str], source: str) -> str:
-    """Insert the named columns of `source` (a quoted relation) by name; absent table columns get NULL."""
+def insert_by_name_sql(
+    schema: str, table_name: str, columns: list[str], source: str, exprs: Mapping[str, str] | None = None
+) -> str:
+    """Insert the named columns of `source` (a quoted relation) by name; absent table columns get NULL.
+    `exprs` replaces the plain column reference for some columns (e.g. a CAST out of a staging type)."""
     cols = ", ".join(quote_ident(c) for c in columns)
-    return f"INSERT INTO {qualified(schema, table_name)} ({cols}) SELECT {cols} FROM {source}"
+    select = ", ".join((exprs or {}).get(c) or quote_ident(c) for c in columns)
+    return f"INSERT INTO {qualified(schema, table_name)} ({cols}) SELECT {select} FROM {source}"
+
+
+# Quoted text and comments are copied untouched: a `?` or `%` inside them is not a placeholder.
+_QMARK_TOKENS = re.compile(
+    r"""(?P<skip>'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|(?P<dollar>\$(?:[A-Za-z_]\w*)?\$).*?(?P=dollar))"""
+    r"|(?P<qmark>\?)|(?P<percent>%)",
+    re.S,
+)
+
+
+def qmark_to_pyformat(sql: str) -> str:
+    """SQL with `?` placeholders (the portable style every backend accepts) → psycopg's `%s` style.
+
+    Every literal `%` is doubled (psycopg reads `%%` back as `%` everywhere, quotes included);
+    `?` inside quotes, dollar quotes and comments stays. Backslash escapes (E'…\\'…') are not parsed.
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        if m.group("skip") is not None:
+            return m.group("skip").replace("%", "%%")
+        return "%s" if m.group("qmark") else "%%"
+
+    return _QMARK_TOKENS.sub(repl, sql)
 
 
 @dataclass(frozen=True)

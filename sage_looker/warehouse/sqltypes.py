@@ -37,6 +37,15 @@ _SYNONYMS = {
 _INT_BITS = {"SMALLINT": 16, "INTEGER": 32, "BIGINT": 64, "HUGEINT": 128}
 
 
+# Canonical names a backend spells differently in DDL (DuckDB reads every canonical name as it is).
+_SPELLINGS = {"postgres": {"DOUBLE": "DOUBLE PRECISION", "HUGEINT": "NUMERIC(39,0)"}}
+
+
+def spelled(sql_type: str, dialect: str = "duckdb") -> str:
+    """A canonical type as `dialect` writes it in CREATE/ALTER TABLE: `DOUBLE` → PostgreSQL `DOUBLE PRECISION`."""
+    return _SPELLINGS.get(dialect, {}).get(sql_type, sql_type)
+
+
 def canonical(sql_type: str) -> str:
     """One spelling per type: `decimal(19, 3)` → `DECIMAL(19,3)`, `TIMESTAMP WITH TIME ZONE` → `TIMESTAMPTZ`."""
     t = " ".join(sql_type.strip().upper().split())

@@ -31,13 +31,14 @@ def write_pair(
 
 
 def rows(wh: Warehouse, table: str, where: str = "TRUE", params: Sequence[object] = ()) -> list[dict]:
-    sql = f'SELECT * FROM sage300."{table}" WHERE {where} ORDER BY ALL'
-    return wh.read_arrow(sql, params).to_pylist()
+    """All rows, in one deterministic order (sorted here: ORDER BY ALL is DuckDB-only SQL)."""
+    got = wh.read_arrow(f'SELECT * FROM sage300."{table}" WHERE {where}', params).to_pylist()
+    return sorted(got, key=lambda r: [(v is None, str(v)) for v in r.values()])
 
 
 def counts(wh: Warehouse, table: str) -> dict[tuple[str, dt.date | None], int]:
     """Row count per (company, partition date) — a table's slices at a glance."""
     part = catalog.table(table).partition_column
     expr = f'"{part}"' if part else "NULL"
-    got = wh.read_arrow(f'SELECT company_id, {expr} AS d, count(*) AS n FROM sage300."{table}" GROUP BY ALL')
+    got = wh.read_arrow(f'SELECT company_id, {expr} AS d, count(*) AS n FROM sage300."{table}" GROUP BY 1, 2')
     return {(r["company_id"], r["d"]): r["n"] for r in got.to_pylist()}

@@ -1,4 +1,5 @@
-"""Real processes sharing one warehouse: writers wait for each other, readers see whole commits."""
+"""Real processes sharing one warehouse: writers of different partitions both succeed (DuckDB: one waits
+for the file lock; PostgreSQL: neither waits), readers see whole commits, a stuck lock times out clearly."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sage_looker.warehouse import LockTimeoutError, open_warehouse
-from sage_looker_tests.warehouse.support import D1, D2, D3, WORKER, counts, write_pair
+from sage_looker_tests.warehouse.support import D1, D2, D3, INVOICES, LINES, WORKER, counts, write_pair
 
 DAYS = [D1, D2, D3]
 REPO = Path(__file__).resolve().parents[2]
@@ -39,17 +40,25 @@ class Writer:
         return json.loads(out.strip().splitlines()[-1])
 
 
-def test_two_writer_processes_on_different_partitions_both_succeed(target, tmp_path):
+def test_two_writer_processes_on_different_partitions_both_succeed(backend, target, tmp_path):
+    # Tables exist first: the writer that creates a table holds it until its commit (DDL is transactional).
+    open_warehouse(target).ensure_tables([INVOICES, LINES])
     ready, started, release = tmp_path / "ready", tmp_path / "started", tmp_path / "release"
     a = Writer(target, "ACME", [D1], "--run-id", "a", "--ready", ready, "--hold-until", release)
-    a.wait_for(ready)  # A is inside its transaction, holding the lock
+    a.wait_for(ready)  # A is inside its transaction, holding its locks
     b = Writer(target, "BETA", [D1], "--run-id", "b", "--started", started)
     b.wait_for(started)
-    time.sleep(0.6)  # B is now blocked on the lock, not failing
-    assert b.proc.poll() is None
-    release.write_text("go")
-    ra, rb = a.result(), b.result()
-    assert rb["max_lock_wait"] >= 0.4, rb
+    if backend == "duckdb":  # one writer process per file: B waits for the lock, it does not fail
+        time.sleep(0.6)
+        assert b.proc.poll() is None
+        release.write_text("go")
+        ra, rb = a.result(), b.result()
+        assert rb["max_lock_wait"] >= 0.4, rb
+    else:  # row-level work: B commits while A still holds its transaction open
+        rb = b.result()
+        assert a.proc.poll() is None and rb["max_lock_wait"] < 0.4, rb
+        release.write_text("go")
+        ra = a.result()
     assert ra["inserted"] == rb["inserted"] == 6
 
     # Racing writers, no choreography: every call of both succeeds.
@@ -70,8 +79,8 @@ def test_a_reader_sees_whole_commits_while_another_process_writes(warehouse, tar
 
     def read() -> None:
         got["rows"] = warehouse.read_arrow(
-            "SELECT 'inv' AS t, _run_id, count(*) AS n FROM sage300.ap_invoices GROUP BY ALL "
-            "UNION ALL SELECT 'line', _run_id, count(*) FROM sage300.ap_invoice_lines GROUP BY ALL ORDER BY ALL"
+            "SELECT 'inv' AS t, _run_id, count(*) AS n FROM sage300.ap_invoices GROUP BY 1, 2 "
+            "UNION ALL SELECT 'line', _run_id, count(*) FROM sage300.ap_invoice_lines GROUP BY 1, 2 ORDER BY 1, 2"
         ).to_pylist()
 
     reader = threading.Thread(target=read)
@@ -81,21 +90,28 @@ def test_a_reader_sees_whole_commits_while_another_process_writes(warehouse, tar
     reader.join(timeout=60)
     w.result()
     seen = {(r["t"], r["_run_id"], r["n"]) for r in got["rows"]}
-    # One snapshot: either all of r1 or all of r2 (DuckDB's reader waits for the writer, so r2).
+    # One snapshot: either all of r1 or all of r2 (DuckDB's reader waits for the writer, so r2;
+    # PostgreSQL's reader does not wait and sees the last commit, r1).
     assert seen in ({("inv", "r1", 2), ("line", "r1", 4)}, {("inv", "r2", 3), ("line", "r2", 6)})
 
 
-def test_waiting_for_the_lock_times_out_with_a_clear_error(open_wh, target, tmp_path):
+def test_waiting_for_the_lock_times_out_with_a_clear_error(backend, open_wh, target, tmp_path):
     write_pair(open_wh(), "ACME", [D1])
     ready, release = tmp_path / "ready", tmp_path / "release"
     w = Writer(target, "ACME", [D2], "--ready", ready, "--hold-until", release)
     w.wait_for(ready)
     impatient = open_wh(lock_timeout=0.5)
     began = time.monotonic()
+    # DuckDB: any other writer waits for the file lock. PostgreSQL: only a writer of the same table and
+    # company waits (advisory lock); other companies and readers never do.
     with pytest.raises(LockTimeoutError, match="lock_timeout"):
-        write_pair(impatient, "BETA", [D1])
-    with pytest.raises(LockTimeoutError):
-        impatient.read_arrow("SELECT 1")
+        write_pair(impatient, "BETA" if backend == "duckdb" else "ACME", [D1])
+    if backend == "duckdb":
+        with pytest.raises(LockTimeoutError):
+            impatient.read_arrow("SELECT 1")
+    else:
+        assert write_pair(impatient, "BETA", [D1]).rows_inserted == 6
+        assert impatient.read_arrow("SELECT 1 AS one").to_pylist() == [{"one": 1}]
     assert 0.5 <= time.monotonic() - began < 10
     release.write_text("go")
     assert w.result()["calls"] == 1

@@ -140,3 +140,47 @@ def test_narrower_exact_types_are_accepted(warehouse):
     _write(warehouse, inv, ln)
     got = warehouse.read_arrow("SELECT tax_total FROM sage300.ap_invoices ORDER BY 1").column(0).to_pylist()
     assert got == [D("-2.250"), D("1.500")]
+
+
+def test_odd_column_names_are_quoted_and_values_bound(warehouse):
+    odd = ['quote"inside', "percent %s and ?", "semi; DROP TABLE x --"]
+    inv, ln = pair("ACME", [D1])
+    for i, name in enumerate(odd):
+        inv = inv.append_column(name, pa.array([f"v{i}'%?", None]))
+    _write(warehouse, inv, ln)
+    assert list(warehouse.table_columns("ap_invoices"))[-3:] == odd
+    cols = ", ".join('"' + n.replace('"', '""') + '"' for n in odd)
+    got = warehouse.read_arrow(f"SELECT {cols}, ? AS p, '100%' AS lit FROM sage300.ap_invoices WHERE company_id = ? "
+                               "ORDER BY entry_number", ["x?%s", "ACME"]).to_pylist()
+    assert got == [{**{n: f"v{i}'%?" for i, n in enumerate(odd)}, "p": "x?%s", "lit": "100%"},
+                   {**{n: None for n in odd}, "p": "x?%s", "lit": "100%"}]
+
+
+def test_every_loadable_arrow_type_round_trips_exactly_with_nulls(warehouse):
+    import datetime as dt
+
+    paris = dt.timezone(dt.timedelta(hours=1))
+    extra = {  # name: (values as sent, values as read back)
+        "x_bool": (pa.array([True, None]), [True, None]),
+        "x_int32": (pa.array([-(2**31), None], pa.int32()), [-(2**31), None]),
+        "x_uint32": (pa.array([2**32 - 1, None], pa.uint32()), [2**32 - 1, None]),
+        "x_int64": (pa.array([-(2**63), 2**63 - 1]), [-(2**63), 2**63 - 1]),
+        "x_float32": (pa.array([0.25, None], pa.float32()), [0.25, None]),
+        "x_float64": (pa.array([-1e300, float("inf")]), [-1e300, float("inf")]),
+        "x_date64": (pa.array([dt.date(1999, 12, 31), None], pa.date64()), [dt.date(1999, 12, 31), None]),
+        "x_ts": (pa.array([dt.datetime(1970, 1, 1, 0, 0, 0, 1), None], pa.timestamp("us")),
+                 [dt.datetime(1970, 1, 1, 0, 0, 0, 1), None]),
+        "x_ts_tz": (pa.array([dt.datetime(2024, 3, 1, 12, 30, 0, 5000, tzinfo=paris), None], pa.timestamp("ms", tz="+01:00")),
+                    [dt.datetime(2024, 3, 1, 11, 30, 0, 5000, tzinfo=dt.timezone.utc), None]),
+        "x_dict": (pa.array(["a", None]).dictionary_encode(), ["a", None]),
+        "x_large": (pa.array(["é ünïcode \t\n\\ \"'", ""], pa.large_string()), ["é ünïcode \t\n\\ \"'", ""]),
+        "x_money": (pa.array([D("-9999999999999999999999999999.9999999999"), D("1E-10")], pa.decimal128(38, 10)),
+                    [D("-9999999999999999999999999999.9999999999"), D("1E-10")]),
+    }
+    inv, ln = pair("ACME", [D1])
+    for name, (values, _) in extra.items():
+        inv = inv.append_column(name, values)
+    _write(warehouse, inv, ln)
+    cols = ", ".join(extra)
+    got = warehouse.read_arrow(f"SELECT {cols} FROM sage300.ap_invoices ORDER BY entry_number").to_pydict()
+    assert got == {name: expected for name, (_, expected) in extra.items()}

@@ -8,10 +8,11 @@ import pyarrow as pa
 import pytest
 
 from sage_looker.sage300 import catalog
-from sage_looker.warehouse import BackendNotAvailableError, WarehouseError, open_warehouse
+from sage_looker.warehouse import WarehouseError, open_warehouse
 from sage_looker.warehouse.duckdb_backend import DuckDBWarehouse
+from sage_looker.warehouse.postgres_backend import PostgresWarehouse
 from sage_looker.warehouse.slices import Slice
-from sage_looker.warehouse.sqlgen import create_table_sql, delete_slice_sql, quote_ident
+from sage_looker.warehouse.sqlgen import create_table_sql, delete_slice_sql, qmark_to_pyformat, quote_ident
 from sage_looker.warehouse.sqltypes import can_store, canonical, sql_type_for
 from sage_looker_tests.warehouse.support import D1, D2, INVOICES
 
@@ -24,18 +25,33 @@ def test_paths_and_duckdb_urls_open_duckdb(tmp_path, target):
     assert isinstance(open_warehouse(path), DuckDBWarehouse)
 
 
-@pytest.mark.parametrize("url", ["postgresql://u@db/sage", "postgres://db/x", "postgresql+psycopg://db/x"])
-def test_postgresql_is_a_clear_not_yet(url):
-    with pytest.raises(NotImplementedError, match="PostgreSQL backend arrives in a later release"):
-        open_warehouse(url)
-    with pytest.raises(BackendNotAvailableError):
-        open_warehouse(url)
+@pytest.mark.parametrize("url", ["postgresql://u:secret@db:5433/sage", "postgres://u:secret@db:5433/sage",
+                                 "postgresql+psycopg://u:secret@db:5433/sage"])
+def test_postgresql_urls_open_postgresql_without_connecting(url):
+    wh = open_warehouse(url, lock_timeout=5)
+    assert isinstance(wh, PostgresWarehouse) and wh.url == "postgresql://u:secret@db:5433/sage"
+    assert wh.where == "db:5433/sage" and "secret" not in repr(wh) and wh.lock_timeout == 5
 
 
-@pytest.mark.parametrize("target", ["mysql://db/x", ":memory:", "duckdb://:memory:"])
+@pytest.mark.parametrize("target", ["mysql://db/x", ":memory:", "duckdb://:memory:", "postgresql://",
+                                    "postgresql+asyncpg://db/x", "postgresql://db/x?bogus_option=1"])
 def test_unusable_targets_are_refused(target):
-    with pytest.raises(WarehouseError):
+    with pytest.raises(WarehouseError) as err:
         open_warehouse(target)
+    assert "secret" not in str(err.value)
+
+
+def test_an_unreachable_postgresql_is_a_clear_error():
+    wh = open_warehouse("postgresql://nobody:secret@127.0.0.1:1/none", connect_timeout=2)
+    with pytest.raises(WarehouseError, match="cannot connect to PostgreSQL at 127.0.0.1:1/none") as err:
+        wh.read_arrow("SELECT 1")
+    assert "secret" not in str(err.value)
+
+
+def test_qmark_placeholders_become_psycopg_placeholders_outside_quotes():
+    sql = """SELECT ?, '?%', "a?%b", 5 % 2 -- why?\n FROM t WHERE x = ? /* ? */ AND y = $$?$$"""
+    assert qmark_to_pyformat(sql) == (
+        """SELECT %s, '?%%', "a?%%b", 5 %% 2 -- why?\n FROM t WHERE x = %s /* ? */ AND y = $$?$$""")
 
 
 def test_reading_a_missing_warehouse(tmp_path):
@@ -77,6 +93,8 @@ def test_sql_quotes_identifiers_and_binds_values():
     assert delete_slice_sql("sage300", vendors, Slice.of(["ACME"], None, None))[1] == ["ACME"]
     ddl = create_table_sql("sage300", "t", {"company_id": "VARCHAR", "amt": "DECIMAL(19,3)"})
     assert ddl == 'CREATE TABLE IF NOT EXISTS "sage300"."t" ("company_id" VARCHAR, "amt" DECIMAL(19,3))'
+    ddl = create_table_sql("sage300", "t", {"x": "DOUBLE", "d": "DATE"}, dialect="postgres")
+    assert ddl == 'CREATE TABLE IF NOT EXISTS "sage300"."t" ("x" DOUBLE PRECISION, "d" DATE)'
 
 
 def test_slice_normalizes_companies_and_keeps_dates_typed():

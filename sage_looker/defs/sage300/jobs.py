@@ -30,4 +30,13 @@ inventory_job = dg.define_asset_job(
     INVENTORY_JOB, selection=dg.AssetSelection.groups("sage300_inventory"),
     description="Today's inventory snapshot",
 )
+REFRESH_JOB = "warehouse_refresh_job"
 ALL_JOBS = [masters_job, transactions_job, transactions_only_job, inventory_job]
+
+
+def build_refresh_job(dbt_assets: dg.AssetsDefinition, refresh_key: dg.AssetKey):
+    """dbt, then Looker: rebuilt once after the partition loads, not once per partition."""
+    return dg.define_asset_job(
+        REFRESH_JOB, selection=dg.AssetSelection.assets(dbt_assets) | dg.AssetSelection.keys(refresh_key),
+        description="dbt build of the marts, then the Looker refresh (datagroups, scheduled plans, LookML check)",
+    )

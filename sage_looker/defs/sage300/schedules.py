@@ -80,3 +80,14 @@ def _close_window(company: str, tz: str, config: PlatformConfig) -> dg.ScheduleD
         return dg.RunRequest(run_key=f"{key}|close|{local:%H%M}", partition_key=key)
 
     return _schedule
+
+
+REFRESH_LAG_MINUTES = 60
+
+
+def build_refresh_schedule(job, config: PlatformConfig) -> dg.ScheduleDefinition:
+    """dbt and Looker once the nightly loads had time to land (they refresh whatever has landed)."""
+    at = (dt.datetime.combine(dt.date.today(), config.nightly_time) + dt.timedelta(minutes=REFRESH_LAG_MINUTES)).time()
+    return dg.ScheduleDefinition(name="warehouse_refresh_nightly", job=job, cron_schedule=_cron_at(at),
+                                 execution_timezone=config.timezone,
+                                 description="Rebuild the marts with dbt, then refresh Looker")

@@ -1,0 +1,75 @@
+"""Looker as a Dagster resource. An empty base URL means the bundled Looker simulator (the embedded default)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import dagster as dg
+
+from sage_looker.looker.client import LookerClient
+from sage_looker.looker.settings import LookerSettings
+
+_lock = threading.Lock()
+_sim = None
+_ctx = None
+
+# What the bundled simulator serves: the sage_looker model's datagroup and the five morning dashboards.
+EMBEDDED_DEFAULTS = {
+    "LOOKER_DATAGROUPS": "sage_looker::sage300_load",
+    "LOOKER_SCHEDULED_PLANS": "1,2,3,4,5",
+    "LOOKER_PROJECT": "sage_looker",
+    "LOOKER_CONNECTION": "sage_warehouse",
+}
+
+
+def embedded_looker() -> tuple[str, str, str]:
+    """Start (once per process) the bundled Looker simulator; returns (base_url, client_id, client_secret)."""
+    global _sim, _ctx
+    with _lock:
+        if _sim is None:
+            from sage_looker.looker_sim import LookerSimConfig, run_looker_simulator
+
+            _ctx = run_looker_simulator(LookerSimConfig())
+            _sim = _ctx.__enter__()
+        return _sim.base_url, _sim.client_id, _sim.config.client_secret
+
+
+class LookerResource(dg.ConfigurableResource):
+    base_url: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    datagroups: str = ""
+    scheduled_plans: str = ""
+    project: str = ""
+    connection: str = ""
+
+    def settings(self) -> LookerSettings:
+        values = {"LOOKER_BASE_URL": self.base_url, "LOOKER_CLIENT_ID": self.client_id,
+                  "LOOKER_CLIENT_SECRET": self.client_secret, "LOOKER_DATAGROUPS": self.datagroups,
+                  "LOOKER_SCHEDULED_PLANS": self.scheduled_plans, "LOOKER_PROJECT": self.project,
+                  "LOOKER_CONNECTION": self.connection}
+        env = {k: v for k, v in values.items() if v}
+        if not self.base_url:
+            url, cid, secret = embedded_looker()
+            env = {**EMBEDDED_DEFAULTS, **env, "LOOKER_BASE_URL": url, "LOOKER_CLIENT_ID": cid,
+                   "LOOKER_CLIENT_SECRET": secret}
+        return LookerSettings.from_env(env)
+
+    def client(self) -> LookerClient:
+        return LookerClient(self.settings())
+
+
+def looker_resource_from_env(env=None) -> LookerResource:
+    """Validate LOOKER_* now when Looker is configured; the client secret stays an EnvVar read at run time."""
+    env = os.environ if env is None else env
+    if env.get("LOOKER_BASE_URL", "").strip():
+        LookerSettings.from_env({k: v for k, v in env.items() if k.startswith("LOOKER_")})
+    fields = {"base_url": "LOOKER_BASE_URL", "client_id": "LOOKER_CLIENT_ID", "client_secret": "LOOKER_CLIENT_SECRET",
+              "datagroups": "LOOKER_DATAGROUPS", "scheduled_plans": "LOOKER_SCHEDULED_PLANS",
+              "project": "LOOKER_PROJECT", "connection": "LOOKER_CONNECTION"}
+    values = {}
+    for field, var in fields.items():
+        if env.get(var, "").strip():
+            values[field] = dg.EnvVar(var) if field == "client_secret" else env[var]
+    return LookerResource(**values)
