@@ -9,6 +9,9 @@ import click
 @click.version_option(package_name="sage_looker")
 def main() -> None:
     """Sage 300 → warehouse → Looker, as Dagster assets."""
+    from sage_looker.security.redaction import install
+
+    install()  # every log line of every sub-command passes the secret redaction
 
 
 @main.group()
@@ -28,7 +31,9 @@ def _register() -> None:
 
     from sage_looker.commands.sync_cli import demo_command, replay_command, sync_command
 
-    for command in (sync_command, replay_command, demo_command):
+    from sage_looker.commands.ping import ping_command
+
+    for command in (sync_command, replay_command, demo_command, ping_command):
         main.add_command(command)
 
 

@@ -8,7 +8,10 @@ import threading
 import dagster as dg
 
 from sage_looker.looker.client import LookerClient
+from sage_looker.looker.errors import LookerConfigError
 from sage_looker.looker.settings import LookerSettings
+from sage_looker.security.credentials import CredentialsError, stored_secret
+from sage_looker.security.redaction import register_secret
 
 _lock = threading.Lock()
 _sim = None
@@ -54,22 +57,37 @@ class LookerResource(dg.ConfigurableResource):
             url, cid, secret = embedded_looker()
             env = {**EMBEDDED_DEFAULTS, **env, "LOOKER_BASE_URL": url, "LOOKER_CLIENT_ID": cid,
                    "LOOKER_CLIENT_SECRET": secret}
-        return LookerSettings.from_env(env)
+        elif not env.get("LOOKER_CLIENT_SECRET"):
+            # Neither the environment nor code set it: `sage-looker credentials set` may have stored it.
+            try:
+                stored = stored_secret("LOOKER_CLIENT_SECRET")
+            except CredentialsError as exc:
+                raise LookerConfigError(f"invalid Looker settings:\n  LOOKER_CLIENT_SECRET: {exc}") from None
+            if stored:
+                env["LOOKER_CLIENT_SECRET"] = stored
+        settings = LookerSettings.from_env(env)
+        register_secret(settings.client_secret.get_secret_value())
+        return settings
 
     def client(self) -> LookerClient:
         return LookerClient(self.settings())
 
 
-def looker_resource_from_env(env=None) -> LookerResource:
+def looker_resource_from_env(env=None, resolve: bool = False) -> LookerResource:
     """Validate LOOKER_* now when Looker is configured; the client secret stays an EnvVar read at run time."""
     env = os.environ if env is None else env
     if env.get("LOOKER_BASE_URL", "").strip():
-        LookerSettings.from_env({k: v for k, v in env.items() if k.startswith("LOOKER_")})
+        looker_env = {k: v for k, v in env.items() if k.startswith("LOOKER_")}
+        if not looker_env.get("LOOKER_CLIENT_SECRET", "").strip():
+            # A stored secret counts as set; a store the key cannot open fails the load now (ValueError,
+            # so the definitions report it with the other configuration problems).
+            looker_env["LOOKER_CLIENT_SECRET"] = stored_secret("LOOKER_CLIENT_SECRET", env) or ""
+        LookerSettings.from_env(looker_env)
     fields = {"base_url": "LOOKER_BASE_URL", "client_id": "LOOKER_CLIENT_ID", "client_secret": "LOOKER_CLIENT_SECRET",
               "datagroups": "LOOKER_DATAGROUPS", "scheduled_plans": "LOOKER_SCHEDULED_PLANS",
               "project": "LOOKER_PROJECT", "connection": "LOOKER_CONNECTION"}
     values = {}
     for field, var in fields.items():
         if env.get(var, "").strip():
-            values[field] = dg.EnvVar(var) if field == "client_secret" else env[var]
+            values[field] = dg.EnvVar(var) if field == "client_secret" and not resolve else env[var]
     return LookerResource(**values)

@@ -11,7 +11,10 @@ from pydantic import PrivateAttr
 from sage_looker.defs.sage300.embedded import embedded_credentials, embedded_sage_url
 from sage_looker.sage300.budget import RequestBudget
 from sage_looker.sage300.client import Sage300Client
+from sage_looker.sage300.errors import SageConfigError
 from sage_looker.sage300.settings import ENV_VARS, Sage300Settings
+from sage_looker.security.credentials import CredentialsError, stored_secret
+from sage_looker.security.redaction import register_sage_credentials
 
 # Resource field → SAGE300_* variable, so values set in code or the launchpad are validated exactly like
 # the environment (one clear line per bad value, naming the variable and the fix).
@@ -42,7 +45,15 @@ class Sage300Resource(dg.ConfigurableResource):
         if not self.url:
             env["SAGE300_URL"] = embedded_sage_url()
             env["SAGE300_USER"], env["SAGE300_PASSWORD"] = embedded_credentials()
-        return Sage300Settings.from_env(env)
+            return Sage300Settings.from_env(env)
+        if not env.get("SAGE300_PASSWORD"):
+            # Neither the environment nor code set it: `sage-looker credentials set` may have stored it.
+            stored = _stored_password()
+            if stored:
+                env["SAGE300_PASSWORD"] = stored
+        settings = Sage300Settings.from_env(env)
+        register_sage_credentials(settings.user, settings.password.get_secret_value(), settings.password_case)
+        return settings
 
     def client_for_run(self, run_id: str) -> Sage300Client:
         """One client and one request budget per run: every asset of the run draws from the same budget."""
@@ -66,16 +77,25 @@ class Sage300Resource(dg.ConfigurableResource):
             self._clients.clear()
 
 
-def sage300_resource_from_env(env=None) -> Sage300Resource:
+def _stored_password(env=None) -> str | None:
+    try:
+        return stored_secret("SAGE300_PASSWORD", env)
+    except CredentialsError as exc:  # wrong/missing key, damaged store: one clear line, like any bad setting
+        raise SageConfigError(f"invalid Sage 300 settings:\n  SAGE300_PASSWORD: {exc}") from None
+
+
+def sage300_resource_from_env(env=None, resolve: bool = False) -> Sage300Resource:
     """Validate SAGE300_* now (a bad value fails the code location load with its fix), and keep the password
     out of the definitions: it is an EnvVar, read only when a run starts."""
     env = os.environ if env is None else env
     # Companies are validated by the platform configuration; checking them twice would repeat the error.
     Sage300Settings.from_env({k: v for k, v in env.items()
                               if k.startswith("SAGE300_") and k != "SAGE300_COMPANIES"})
+    if env.get("SAGE300_URL", "").strip() and not env.get("SAGE300_PASSWORD"):
+        _stored_password(env)  # a store the key cannot open fails the load now, not the first run
     values: dict = {}
     for field in _FIELDS:
         var = ENV_VARS[field][0]
         if env.get(var, "").strip() or (field == "password" and var in env):
-            values[field] = dg.EnvVar(var) if field == "password" else env[var]
+            values[field] = dg.EnvVar(var) if field == "password" and not resolve else env[var]
     return Sage300Resource(**values)
