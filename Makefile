@@ -32,7 +32,7 @@ ui: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run_all
+	for b in bench_client bench_warehouse bench_postgres bench_platform; do $(BIN)/python -m benchmarks.$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .sage_looker .pytest_cache

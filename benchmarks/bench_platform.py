@@ -24,7 +24,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--scale", type=float, default=0.5)
+    ap.add_argument("--latency", default="0,0.3",
+                    help="simulated seconds per Sage request, comma list (a real IIS page takes 0.3-2 s)")
     args = ap.parse_args()
+    for latency in [float(x) for x in args.latency.split(",")]:
+        run_once(args, latency)
+
+
+def run_once(args, latency: float) -> None:
 
     import dagster as dg
 
@@ -37,7 +44,9 @@ def main() -> None:
     today = dt.date.today()
     start = today - dt.timedelta(days=args.days - 1)
     budget = 100_000
-    with run_simulator(SimulatorConfig(seed=3, days=args.days, scale=args.scale, companies=("SAMINC",))) as sim, \
+    faults = f"slow=1.0:{latency}" if latency else ""
+    with run_simulator(SimulatorConfig(seed=3, days=args.days, scale=args.scale, companies=("SAMINC",),
+                                       faults=faults)) as sim, \
             tempfile.TemporaryDirectory() as tmp:
         os.environ.update(SAGE300_URL=sim.url, SAGE300_USER="WEBAPI", SAGE300_PASSWORD="WEBAPI",
                           SAGE300_COMPANIES="SAMINC", SAGE_LOOKER_HOME=tmp, DAGSTER_HOME=tmp,
@@ -88,7 +97,7 @@ def main() -> None:
         dg.materialize([noop], instance=instance)
         t_noop = time.perf_counter() - t0
 
-    print(f"365-day one-company backfill ({args.days} days, scale {args.scale})")
+    print(f"\n== {args.days}-day one-company backfill, scale {args.scale}, {latency * 1000:.0f} ms per Sage request")
     print(f"  bare client (read + flatten):   {t_client:8.2f} s  {rows:>9,} rows  {requests} requests  "
           f"{rows / t_client:,.0f} rows/s")
     print(f"  sage-looker sync (2 runs):      {t_sync:8.2f} s  {sync_rows:>9,} rows  {summary.requests} requests  "
