@@ -64,15 +64,66 @@ def sync_command(company: str, start: dt.datetime, end: dt.datetime, no_masters:
 @click.option("--company", required=True)
 @click.option("--date", "day", type=DATE, required=True)
 @click.option("--to", "to", type=DATE, default=None, help="last date of the range (default: --date)")
-def replay_command(company: str, day: dt.datetime, to: dt.datetime | None) -> None:
-    """Re-materialize the transaction partitions of COMPANY for a date (range) from Sage; idempotent."""
+@click.option("--from-archive", is_flag=True,
+              help="rebuild the rows from the raw page archive (zero Sage requests) instead of re-reading Sage")
+@click.option("--inventory", is_flag=True,
+              help="also re-materialize the inventory snapshots of the range (past dates from their archived capture)")
+@click.option("--accept-deletions", is_flag=True,
+              help="let the re-pull delete POSTED records Sage no longer returns (Clear History); recorded in the ledger")
+def replay_command(company: str, day: dt.datetime, to: dt.datetime | None, from_archive: bool, inventory: bool,
+                   accept_deletions: bool) -> None:
+    """Re-materialize the transaction partitions of COMPANY for a date (range) from Sage, or from the archive;
+    idempotent."""
+    from sage_looker.audit.replay import SOURCE_TAG
+    from sage_looker.audit.shrink import ACCEPT_TAG
     from sage_looker.commands.runner import sync
     from sage_looker.defs.sage300.config import PlatformConfig
     company = _check_company(company)
     end = (to or day).date()
-    summary = sync(_defs(), company, day.date(), end, masters=False)
+    if end < day.date():
+        raise click.ClickException("--to is before --date")
+    tags = {**({SOURCE_TAG: "archive"} if from_archive else {}), **({ACCEPT_TAG: "true"} if accept_deletions else {})}
+    summary = sync(_defs(), company, day.date(), end, masters=False, tags=tags, inventory_range=inventory)
     _print_summary(summary, PlatformConfig.from_env().warehouse_target)
     sys.exit(0 if summary.success else 1)
+
+
+@click.command("replay-looker")
+@click.option("--run", "run_id", required=True, help="the Dagster run id of the load or of its Looker refresh")
+@click.option("--include-unknown", is_flag=True,
+              help="also re-run plans whose delivery could not be confirmed (may e-mail a report twice)")
+def replay_looker_command(run_id: str, include_unknown: bool) -> None:
+    """Re-trigger what the run should have triggered in Looker: its datagroups, and every scheduled plan it
+    did not deliver (each exactly once). Recorded in sage300_audit.looker_deliveries."""
+    from sage_looker.audit.deliveries import NothingToReplay, replay
+    from sage_looker.defs.looker.resources import looker_resource_from_env
+    from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
+    from sage_looker.warehouse import open_warehouse
+    try:
+        target = PlatformConfig.from_env().warehouse_target
+        looker = looker_resource_from_env(resolve=True)  # the CLI is the run: resolve the secret now
+        settings = looker.settings()
+    except (ConfigError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    wh = open_warehouse(target)
+    try:
+        with looker.client() as client:
+            log, held = replay(wh, client, run_id, (settings.datagroups, settings.scheduled_plan_ids),
+                               include_unknown=include_unknown)
+    except NothingToReplay as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        wh.close()
+    for r in log.rows:
+        click.echo(f"{r['kind']:<16}{r['target']:<36}{r['outcome']}"
+                   + (f"  ({r['error_class']}: {r['error_message']})" if r["error_class"] else ""))
+    for pid in held:
+        click.echo(f"scheduled_plan  {pid:<36}held back: its delivery is unknown (check Looker, then "
+                   "--include-unknown to send it anyway)")
+    if not log.rows and not held:
+        click.echo(f"nothing to replay: run {run_id} delivered everything")
+    click.echo(f"replay run id: {log.run_id}")
+    sys.exit(0 if log.complete else 1)
 
 
 def _refresh(defs, instance) -> bool:
@@ -135,6 +186,10 @@ def demo_command(days: int) -> None:
         total += summary.requests
     if not _refresh(defs, instance):
         raise click.ClickException("dbt build or the Looker refresh failed (see above)")
+    from sage_looker import lookml_check
+    click.echo("LookML against the warehouse: ", nl=False)
+    if lookml_check.main(["--warehouse", str(config.warehouse_target)]) != 0:
+        raise click.ClickException("the LookML references tables or columns the warehouse does not have")
     _print_finance_totals(config.warehouse_target)
     click.echo(f"\nDemo: {len(config.companies)} companies loaded, marts built, LookML validated and Looker "
                f"refreshed in {time.monotonic() - began:.1f} s with {total} Sage requests.")
