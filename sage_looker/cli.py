@@ -29,11 +29,14 @@ def _register() -> None:
 
     simulate.add_command(looker_sim_command, name="looker")
 
-    from sage_looker.commands.sync_cli import demo_command, replay_command, sync_command
+    from sage_looker.commands.sync_cli import demo_command, replay_command, replay_looker_command, sync_command
 
     from sage_looker.commands.ping import ping_command
+    from sage_looker.security.cli import credentials_group
 
-    for command in (sync_command, replay_command, demo_command, ping_command):
+    main.add_command(credentials_group)
+
+    for command in (sync_command, replay_command, replay_looker_command, demo_command, ping_command):
         main.add_command(command)
 
 

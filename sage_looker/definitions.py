@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import dagster as dg
@@ -23,7 +24,10 @@ from sage_looker.defs.sage300.schedules import build_refresh_schedule, build_sch
 from sage_looker.defs.sage300.sensors import build_change_sensor
 from sage_looker.defs.warehouse.io_manager import SageWarehouseIOManager
 from sage_looker.defs.warehouse.resources import WarehouseResource
+from sage_looker.looker.errors import LookerError
 from sage_looker.sage300.errors import SageConfigError
+from sage_looker.security.redaction import install as install_redaction
+from sage_looker.warehouse.targets import has_password
 
 
 def _configuration() -> tuple[PlatformConfig, object]:
@@ -39,7 +43,7 @@ def _configuration() -> tuple[PlatformConfig, object]:
         problems.append(str(exc))
     try:
         looker = looker_resource_from_env()
-    except ValueError as exc:
+    except (ValueError, LookerError) as exc:
         problems.append(str(exc))
     if problems:
         raise ConfigError("\n".join(problems))
@@ -47,10 +51,15 @@ def _configuration() -> tuple[PlatformConfig, object]:
 
 
 def build_definitions() -> dg.Definitions:
+    install_redaction()  # before any run or resource can log: secrets are scrubbed from every record and event
     config, sage300, looker = _configuration()
     parts = build_partitions(config)
     target = config.warehouse_target
-    dbt = build_dbt_assets(warehouse_path=target)
+    dbt = build_dbt_assets(warehouse_path=target)  # picks the dbt target (duckdb | postgres) from the target
+    # The Dagster UI shows resource config: a URL carrying a password is handed over as the EnvVar it came
+    # from, which the UI shows by name and resolves only inside the run.
+    resource_target = (dg.EnvVar("SAGE_LOOKER_WAREHOUSE")
+                       if has_password(target) and os.environ.get("SAGE_LOOKER_WAREHOUSE") == target else target)
     refresh_job = build_refresh_job(dbt, REFRESH_KEY)
     return dg.Definitions(
         assets=[*build_sage300_assets(parts), build_inventory_snapshot_asset(parts, config),
@@ -60,8 +69,8 @@ def build_definitions() -> dg.Definitions:
         sensors=[build_change_sensor(config)],
         resources={
             "sage300": sage300,
-            "warehouse": WarehouseResource(target=target),
-            "warehouse_io_manager": SageWarehouseIOManager(target=target),
+            "warehouse": WarehouseResource(target=resource_target),
+            "warehouse_io_manager": SageWarehouseIOManager(target=resource_target),
             "dbt": dbt_resource(),
             "looker": looker,
         },

@@ -5,10 +5,16 @@ dashboards after a dbt change: a `sql_table_name` that no longer exists, a `${TA
 an explore join or dashboard tile naming a field or explore that is gone.
 
 The warehouse is reached through one callable, `list_columns("schema.table") -> column names | None`
-(None: no such relation), so DuckDB (`DuckDBColumns`) and PostgreSQL (`information_schema_lister` over any
-DB-API connection) plug in the same way.
+(None: no such relation), so DuckDB (`DuckDBColumns`), PostgreSQL (`PostgresColumns`) and any DB-API
+connection (`information_schema_lister`) plug in the same way; `warehouse_columns(target)` picks one from
+a SAGE_LOOKER_WAREHOUSE value. `check_datagroup_sql` runs every datagroup's sql_trigger on the warehouse,
+so the trigger Looker polls is proved to be valid SQL for the backend, not just to name existing columns.
 
-    python -m sage_looker.lookml_check --duckdb .sage_looker/warehouse.duckdb
+    python -m sage_looker.lookml_check                 # the configured warehouse (SAGE_LOOKER_WAREHOUSE)
+    python -m sage_looker.lookml_check --warehouse .sage_looker/warehouse.duckdb
+
+A PostgreSQL URL is best left in SAGE_LOOKER_WAREHOUSE: a password given as an argument is visible to
+every user of the machine (ps).
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ import yaml
 
 from sage_looker.lookml_project import Explore, Problem, Project, View, load_project
 
-__all__ = ["ColumnLister", "DuckDBColumns", "Problem", "check_lookml", "check_project", "information_schema_lister",
-           "load_project"]
+__all__ = ["ColumnLister", "DuckDBColumns", "PostgresColumns", "Problem", "check_datagroup_sql", "check_lookml",
+           "check_project", "information_schema_lister", "load_project", "warehouse_columns"]
 
 ColumnLister = Callable[[str], Sequence[str] | None]
 
@@ -284,15 +290,89 @@ class DuckDBColumns:
         self.close()
 
 
+class PostgresColumns:
+    """ColumnLister over a PostgreSQL database (a `postgresql://…` URL, opened read-only, or an open psycopg
+    connection). Unqualified relations resolve in `public`, as Looker's PostgreSQL connections do by default."""
+
+    def __init__(self, source: Any, connect_timeout: int = 10) -> None:
+        import psycopg
+
+        self._own = not isinstance(source, psycopg.Connection)
+        if self._own:
+            from sage_looker.warehouse.targets import postgres_conninfo
+
+            self.con = psycopg.connect(**postgres_conninfo(source), autocommit=True,
+                                       connect_timeout=connect_timeout, application_name="sage_looker_lookml_check")
+            self.con.execute("SET default_transaction_read_only = on")  # a check never writes
+        else:
+            self.con = source
+        self._lister = information_schema_lister(lambda sql, params: self.con.execute(sql, params).fetchall(),
+                                                 param="%s")
+
+    def __call__(self, relation: str) -> list[str] | None:
+        return self._lister(relation)
+
+    def query(self, sql: str) -> list[tuple]:
+        cur = self.con.execute(sql)
+        return cur.fetchall() if cur.description else []
+
+    def close(self) -> None:
+        if self._own:
+            self.con.close()
+
+    def __enter__(self) -> "PostgresColumns":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def warehouse_columns(target: str | Path) -> "DuckDBColumns | PostgresColumns":
+    """The ColumnLister for a warehouse target as SAGE_LOOKER_WAREHOUSE spells it (path, duckdb:///…, postgresql://…)."""
+    from sage_looker.warehouse.targets import duckdb_path, is_postgres
+
+    return PostgresColumns(str(target)) if is_postgres(target) else DuckDBColumns(duckdb_path(target))
+
+
+def check_datagroup_sql(project_or_dir: Project | str | Path, run_sql: Callable[[str], Any]) -> list[Problem]:
+    """Run every datagroup's sql_trigger through `run_sql(sql)` (e.g. `Warehouse.read_arrow`); each one that
+    raises is a problem (Looker would fail to poll it on this backend)."""
+    project = project_or_dir if isinstance(project_or_dir, Project) else load_project(project_or_dir)
+    problems = []
+    for model, doc in sorted(project.models.items()):
+        for d in doc.get("datagroups", []):
+            sql = (d.get("sql_trigger") or "").strip().rstrip(";").strip()
+            if not sql:
+                continue
+            try:
+                run_sql(sql)
+            except Exception as exc:  # the driver's message says what the backend rejected
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                problems.append(Problem(f"{model}.model.lkml", f"datagroup {d['name']}",
+                                        f"sql_trigger fails on the warehouse: {first}"))
+    return problems
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from sage_looker.dbt_project import LOOKML_DIR
 
     parser = argparse.ArgumentParser(description="Validate the LookML against the warehouse")
-    parser.add_argument("--duckdb", required=True, help="path of the DuckDB warehouse")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--warehouse", help="warehouse target: DuckDB path, duckdb:///path or postgresql://… URL "
+                                           "(default: SAGE_LOOKER_WAREHOUSE, else $SAGE_LOOKER_HOME/warehouse.duckdb)")
+    where.add_argument("--duckdb", help="path of the DuckDB warehouse (same as --warehouse PATH)")
     parser.add_argument("--lookml-dir", default=str(LOOKML_DIR))
     args = parser.parse_args(argv)
-    with DuckDBColumns(args.duckdb) as cols:
-        problems = check_lookml(args.lookml_dir, cols)
+    target = args.warehouse or args.duckdb
+    if not target:
+        from sage_looker.defs.sage300.config import PlatformConfig
+
+        target = PlatformConfig.from_env().warehouse_target
+    project = load_project(args.lookml_dir)
+    with warehouse_columns(target) as cols:
+        problems = check_project(project, cols)
+        run = cols.query if isinstance(cols, PostgresColumns) else (lambda sql: cols.con.execute(sql).fetchall())
+        problems = sorted(set(problems) | set(check_datagroup_sql(project, run)))
     for p in problems:
         print(p)
     print(f"{len(problems)} problem(s)" if problems else "LookML OK")

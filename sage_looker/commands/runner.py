@@ -20,7 +20,18 @@ from sage_looker.defs.sage300.jobs import INVENTORY_JOB, MASTERS_JOB, TRANSACTIO
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 WRITER_POOL = "warehouse_writer"
-WRITER_POOL_LIMIT = 1
+WRITER_POOL_LIMIT = 1  # a DuckDB file; writer_pool_limit() gives the configured backend's (PostgreSQL: 4)
+
+
+def writer_pool_limit() -> int:
+    """The warehouse_writer slots the configured warehouse takes (warehouse/targets.py)."""
+    from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
+    from sage_looker.warehouse import WarehouseError
+    from sage_looker.warehouse.targets import max_concurrent_writers
+    try:
+        return max_concurrent_writers(PlatformConfig.from_env().warehouse_target)
+    except (ConfigError, WarehouseError):  # reported where the definitions load; stay safe here
+        return WRITER_POOL_LIMIT
 
 
 def prepare_instance() -> dg.DagsterInstance:
@@ -33,8 +44,9 @@ def prepare_instance() -> dg.DagsterInstance:
         shutil.copy(shipped, home / "dagster.yaml")
     instance = dg.DagsterInstance.get()
     try:
-        if instance.event_log_storage.get_concurrency_info(WRITER_POOL).slot_count != WRITER_POOL_LIMIT:
-            instance.event_log_storage.set_concurrency_slots(WRITER_POOL, WRITER_POOL_LIMIT)
+        limit = writer_pool_limit()
+        if instance.event_log_storage.get_concurrency_info(WRITER_POOL).slot_count != limit:
+            instance.event_log_storage.set_concurrency_slots(WRITER_POOL, limit)
     except Exception:  # storage without pool support: pools are advisory here
         pass
     return instance
@@ -91,20 +103,29 @@ def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=Non
 
 
 def sync(defs: dg.Definitions, company: str, start: dt.date, end: dt.date, *, masters: bool = True,
-         instance: dg.DagsterInstance | None = None, snapshot_day: dt.date | None = None) -> RunSummary:
+         instance: dg.DagsterInstance | None = None, snapshot_day: dt.date | None = None,
+         tags: dict[str, str] | None = None, inventory_range: bool = False) -> RunSummary:
     """Masters, then all transactions of [start, end] in one run, then the inventory snapshot of
-    `snapshot_day` when it is given (only today's can be captured)."""
+    `snapshot_day` when it is given (only today's can be captured). `tags` go on every run (e.g.
+    `sage_looker/source=archive` for a replay from the raw page archive); `inventory_range` also re-materializes
+    the inventory snapshots of [start, end] (past dates come from their archived capture)."""
     instance = instance or prepare_instance()
     summary = RunSummary()
     began = dt.datetime.now()
+    extra = dict(tags or {})
     if masters:
-        _collect(_execute(defs, MASTERS_JOB, instance, partition_key=company, label=f"{company} masters"), summary)
+        _collect(_execute(defs, MASTERS_JOB, instance, partition_key=company, tags=extra,
+                          label=f"{company} masters"), summary)
     if summary.success:
-        tags = {RANGE_START: f"{company}|{start.isoformat()}", RANGE_END: f"{company}|{end.isoformat()}"}
+        tags = {**extra, RANGE_START: f"{company}|{start.isoformat()}", RANGE_END: f"{company}|{end.isoformat()}"}
         label = f"{company} transactions {start}..{end}"
         _collect(_execute(defs, TRANSACTIONS_ONLY_JOB, instance, tags=tags, label=label), summary)
+        if summary.success and inventory_range:
+            _collect(_execute(defs, INVENTORY_JOB, instance, tags=tags, label=f"{company} inventory {start}..{end}"),
+                     summary)
     if summary.success and snapshot_day is not None:
         key = f"{company}|{snapshot_day.isoformat()}"
-        _collect(_execute(defs, INVENTORY_JOB, instance, partition_key=key, label=f"{company} inventory"), summary)
+        _collect(_execute(defs, INVENTORY_JOB, instance, partition_key=key, tags=extra,
+                          label=f"{company} inventory"), summary)
     summary.seconds = (dt.datetime.now() - began).total_seconds()
     return summary

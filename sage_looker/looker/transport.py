@@ -20,6 +20,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from sage_looker.looker.auth import Token, TokenManager
+from sage_looker.security.redaction import register_secret
 from sage_looker.looker.endpoints import LOGIN, LOGOUT, Endpoint
 from sage_looker.looker.errors import (
     LookerAmbiguousError, LookerAuthError, LookerHTTPError, LookerNotFoundError, LookerUnavailableError,
@@ -213,6 +214,7 @@ class Transport:
             raise LookerAuthError(f"Looker login for client id {cid!r} returned no access token "
                                   f"(HTTP {resp.status_code}, {resp.headers.get('content-type', 'no content type')})") from None
         self.redactor.add(token)
+        register_secret(token)  # process-wide: no log line, Dagster event or exception may carry the token
         date = resp.headers.get("date")
         if date:
             try:

@@ -43,7 +43,8 @@ def make_platform(sim, home: Path, monkeypatch, **env) -> Platform:
         monkeypatch.setenv(k, v)
     (home / "dagster_home").mkdir(parents=True, exist_ok=True)
     defs = build_definitions()
-    return Platform(defs, dg.DagsterInstance.ephemeral(), str(home / "warehouse.duckdb"), sim, home)
+    warehouse = values.get("SAGE_LOOKER_WAREHOUSE") or str(home / "warehouse.duckdb")  # a PostgreSQL URL too
+    return Platform(defs, dg.DagsterInstance.ephemeral(), warehouse, sim, home)
 
 
 @pytest.fixture

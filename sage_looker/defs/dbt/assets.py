@@ -6,12 +6,19 @@ The dbt sources are named `sage300`, so dagster-dbt's default translator gives t
 `[<schema>, <model>]` (`["marts", "ap_aging"]`), which is also what a LookML `sql_table_name: marts.ap_aging`
 splits into. The manifest is produced offline (`dbt parse`, no packages), at definition load time when
 it is missing or under `dagster dev`.
+
+The warehouse target picks the dbt target: a DuckDB path goes to the `duckdb` target as the var
+`warehouse_path`; a `postgresql://…` URL goes to the `postgres` target through the environment of the dbt
+process only (`dbt_target_env`), so the password is never on dbt's command line, in its vars or in logs.
 """
 
 # No `from __future__ import annotations`: Dagster reads the run-config annotation of the asset function.
 import datetime as dt
 import json
+import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +27,9 @@ from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.dbt_project import using_dagster_dev
 
-from sage_looker.dbt_project import LOOKML_DIR, PROJECT_DIR, dbt_executable
+from sage_looker.dbt_project import LOOKML_DIR, PROJECT_DIR, dbt_executable, dbt_target_env
 from sage_looker.lookml_check import load_project
+from sage_looker.warehouse.targets import is_postgres
 
 DBT_POOL = "warehouse_writer"
 DBT_RESOURCE_KEY = "dbt"
@@ -50,7 +58,35 @@ def sage_looker_dbt_project(target: str | None = None, prepare: bool = True) -> 
 
 
 def _parse(project: DbtProject) -> None:
-    dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    # `dbt parse` never connects, but it renders the profile: point it at the configured warehouse so a
+    # PostgreSQL URL in SAGE_LOOKER_WAREHOUSE is never read as a DuckDB file path.
+    warehouse = os.environ.get("SAGE_LOOKER_WAREHOUSE", "").strip()
+    with dbt_process_env(dbt_target_env(warehouse) if warehouse else {}):
+        invocation = dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path)
+    invocation.wait()
+
+
+_ENV_LOCK = threading.Lock()
+
+
+@contextmanager
+def dbt_process_env(values: Mapping[str, str]) -> Iterator[None]:
+    """`values` in os.environ while a dbt process is started (DbtCliResource.cli copies os.environ into the
+    child at Popen and has no env argument), restored right after. Serialized: one swap at a time."""
+    if not values:
+        yield
+        return
+    with _ENV_LOCK:
+        saved = {k: os.environ.get(k) for k in values}
+        os.environ.update(values)
+        try:
+            yield
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
@@ -94,14 +130,21 @@ def build_dbt_assets(
 ) -> dg.AssetsDefinition:
     """One @dbt_assets over the whole project (or `select`), tests as asset checks, in pool warehouse_writer.
 
-    `warehouse_path`: the DuckDB file dbt writes (passed as the dbt var `warehouse_path`, so it wins over
-    SAGE_LOOKER_WAREHOUSE); None leaves it to the profile's env vars. Needs the resource `dbt`
-    (`dbt_resource()`). A partitioned run passes its date window as vars min_date/max_date.
+    `warehouse_path`: the warehouse target dbt writes, as SAGE_LOOKER_WAREHOUSE spells it. A DuckDB file is
+    passed as the dbt var `warehouse_path` (so it wins over SAGE_LOOKER_WAREHOUSE); a `postgresql://…` URL
+    selects the `postgres` target and its connection through the dbt process's environment (never argv).
+    None leaves both to the profile's env vars. Needs the resource `dbt` (`dbt_resource()`). A partitioned
+    run passes its date window as vars min_date/max_date.
     """
     project = project or sage_looker_dbt_project()
     wh = None if warehouse_path is None else str(warehouse_path)
-    if wh and "://" not in wh:
-        wh = str(Path(wh).expanduser().resolve())  # dbt runs in the project directory: never pass a relative path
+    process_env: dict[str, str] = {}
+    if wh:
+        process_env = dbt_target_env(wh)  # validated now: a bad URL fails the code location load, not a run
+        if is_postgres(wh):
+            wh = None  # the URL (and its password) must not become a dbt var
+        else:
+            wh = process_env["SAGE_LOOKER_WAREHOUSE"]  # absolute: dbt runs in the project directory
     translator = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
     @dbt_assets(
@@ -122,7 +165,9 @@ def build_dbt_assets(
             args += ["--vars", json.dumps(variables)]
         if config.full_refresh:
             args.append("--full-refresh")
-        yield from dbt.cli(args, context=context).stream()
+        with dbt_process_env(process_env):
+            invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
 
     return _dbt
 
@@ -186,5 +231,5 @@ def build_looker_dashboard_specs(
 
 __all__: Sequence[str] = [
     "DBT_POOL", "DBT_RESOURCE_KEY", "DbtBuildConfig", "build_dbt_assets", "build_looker_dashboard_specs",
-    "dbt_resource", "sage_looker_dbt_project",
+    "dbt_process_env", "dbt_resource", "sage_looker_dbt_project",
 ]

@@ -1,0 +1,27 @@
+"""Session-wide hooks. The proof tests (sage_looker_tests/proof/) write their figures as JSON under
+$SAGE_LOOKER_HOME/proof/; under pytest-xdist they run in worker processes whose output the controller does
+not show, so the controller prints the figures written during this session at the end."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+_PROOF_DIR = Path(os.environ.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "proof"
+_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller reports
+        return
+    fresh = sorted(p for p in _PROOF_DIR.glob("*.json") if p.stat().st_mtime >= _STARTED)
+    if not fresh:
+        return
+    terminalreporter.section("proof figures")
+    for path in fresh:
+        figures = json.loads(path.read_text())
+        terminalreporter.write_line(f"{figures.pop('name', path.stem)}: "
+                                    + ", ".join(f"{k}={v}" for k, v in figures.items() if v not in ({}, 0)))
+    terminalreporter.write_line(f"(JSON in {_PROOF_DIR})")
