@@ -69,7 +69,7 @@ def sync_command(company: str, start: dt.datetime, end: dt.datetime, no_masters:
 @click.option("--inventory", is_flag=True,
               help="also re-materialize the inventory snapshots of the range (past dates from their archived capture)")
 @click.option("--accept-deletions", is_flag=True,
-              help="let the re-pull delete POSTED records Sage no longer returns (Clear History); recorded in the ledger")
+              help="let the re-pull delete POSTED records Sage no longer returns (Clear History); in the ledger")
 def replay_command(company: str, day: dt.datetime, to: dt.datetime | None, from_archive: bool, inventory: bool,
                    accept_deletions: bool) -> None:
     """Re-materialize the transaction partitions of COMPANY for a date (range) from Sage, or from the archive;
@@ -82,7 +82,9 @@ def replay_command(company: str, day: dt.datetime, to: dt.datetime | None, from_
     end = (to or day).date()
     if end < day.date():
         raise click.ClickException("--to is before --date")
-    tags = {**({SOURCE_TAG: "archive"} if from_archive else {}), **({ACCEPT_TAG: "true"} if accept_deletions else {})}
+    tags = {SOURCE_TAG: "archive"} if from_archive else {}
+    if accept_deletions:
+        tags[ACCEPT_TAG] = "true"
     summary = sync(_defs(), company, day.date(), end, masters=False, tags=tags, inventory_range=inventory)
     _print_summary(summary, PlatformConfig.from_env().warehouse_target)
     sys.exit(0 if summary.success else 1)

@@ -441,14 +441,19 @@ class Sage300Client:
         return records
 
     def read_resource(self, resource: Resource | str, company: str, start: Any = None, end: Any = None,
-                      select: Sequence[str] | str | None = None) -> ReadResult:
+                      select: Sequence[str] | str | None = None, *,
+                      on_page: Callable[[Page], None] | None = None) -> ReadResult:
         """Read one resource for one company (transactions: the partition-date window start..end, inclusive)
-        and flatten it: {table: pa.Table} for every catalog table of the resource, plus ReadStats."""
+        and flatten it: {table: pa.Table} for every catalog table of the resource, plus ReadStats.
+        `on_page` sees every page (raw body included) before its records are flattened: the raw page archive
+        is fed from the same stream as the flattener, one page in memory at a time."""
         res = self._resource(resource)
         company = odata.company_code(company)
         stats = ReadStats(res.name, company)
         flattener = Flattener(res, company)
         for page in self.iter_pages(res, company, start, end, select, stats=stats):
+            if on_page is not None:
+                on_page(page)
             if page.restarted:
                 flattener = Flattener(res, company)
             flattener.add_records(page.records, page.url)

@@ -1,6 +1,6 @@
 """Warehouse backends behind one interface (DuckDB, PostgreSQL). No Dagster imports here."""
 
-from sage_looker.warehouse.backend import EnsureResult, SliceResult, TableWrite, Warehouse, open_warehouse
+from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, TableWrite, Warehouse, open_warehouse
 from sage_looker.warehouse.errors import (
     BackendNotAvailableError,
     InvalidSliceError,
@@ -18,6 +18,7 @@ __all__ = [
     "InvalidSliceError",
     "LockTimeoutError",
     "SchemaConflictError",
+    "SliceHook",
     "SliceResult",
     "TableWrite",
     "UnsupportedTypeError",

@@ -53,6 +53,30 @@ class SliceResult:
         return sum(t.inserted for t in self.tables.values())
 
 
+class SliceHook:
+    """Something that takes part in one `replace_slice` transaction (the audit trail: the shrink guard and
+    the load ledger). The default does nothing.
+
+    Everything runs inside the write transaction, after the backend holds the slice's writer lock (DuckDB:
+    the file; PostgreSQL: the advisory locks) and after any DDL, so a check sees exactly the rows the write is
+    about to replace (no other writer can change them before the delete), and the rows it returns commit or
+    roll back together with the data: a crash can never leave data without its ledger row or the reverse.
+    """
+
+    def before_write(self, read: Callable[[str, Sequence[Any]], pa.Table], writes: Sequence[Any],
+                     schema: str) -> None:
+        """Called before the first delete. `read(sql, params)` queries inside the transaction (`?`
+        placeholders); `writes` are the checked writes (`.table`, `.data`). Raise to abort: nothing changes."""
+
+    def at(self, point: str) -> None:
+        """Step boundaries: `written:<table>` after each table's delete+insert, `before_rows` before the
+        hook's rows are appended, `committed` after the commit. (Crash tests stop the process here.)"""
+
+    def rows(self, result: "SliceResult") -> Sequence[tuple[str, str, pa.Table]]:
+        """(schema, table, rows) to append in the same transaction, given what the write did."""
+        return ()
+
+
 @dataclass(frozen=True)
 class EnsureResult:
     created: tuple[str, ...] = ()
@@ -78,9 +102,16 @@ class Warehouse(abc.ABC):
         end: dt.date | None,
         run_id: str,
         loaded_at: dt.datetime | None = None,
+        hook: SliceHook | None = None,
     ) -> SliceResult:
         """Atomically replace the slice (companies × [start, end] of each table's partition column; masters:
-        companies) of every table in `writes` with the given rows, in one transaction."""
+        companies) of every table in `writes` with the given rows, in one transaction (with `hook`'s check
+        before the deletes and its rows appended before the commit)."""
+
+    @abc.abstractmethod
+    def append_rows(self, schema: str, table_name: str, data: pa.Table) -> int:
+        """Append `data` to `<schema>.<table_name>` in a transaction of its own, creating the schema and table
+        from the Arrow schema (and adding columns it lacks) first. For small audit tables, not catalog data."""
 
     @abc.abstractmethod
     def read_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:

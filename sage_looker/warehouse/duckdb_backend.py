@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from sage_looker.sage300.catalog_model import Table
-from sage_looker.warehouse.backend import EnsureResult, SliceResult, TableWrite, Warehouse, log
+from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, TableWrite, Warehouse, log
 from sage_looker.warehouse.errors import LockTimeoutError, WarehouseError
 from sage_looker.warehouse.slices import Slice, check_lineage_args, prepare_writes
 from sage_looker.warehouse.sqlgen import (
@@ -39,7 +39,7 @@ from sage_looker.warehouse.sqlgen import (
     plan_columns,
     quote_ident,
 )
-from sage_looker.warehouse.sqltypes import canonical
+from sage_looker.warehouse.sqltypes import canonical, sql_type_for
 
 _DUCKDB_COLUMNS = (
     "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
@@ -152,11 +152,13 @@ class DuckDBWarehouse(Warehouse):
     def _columns(self, con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, str]:
         return self._columns_of(con, [table_name])[table_name]
 
-    def _columns_of(self, con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> dict[str, dict[str, str]]:
+    def _columns_of(self, con: duckdb.DuckDBPyConnection, names: Sequence[str],
+                    schema: str | None = None) -> dict[str, dict[str, str]]:
         """Columns of several tables in one catalog query (duckdb_columns() is ~4× faster than
         information_schema; the portable query is sqlgen.columns_sql)."""
         out: dict[str, dict[str, str]] = {n: {} for n in names}
-        rows = con.execute(_DUCKDB_COLUMNS.format(marks=", ".join("?" * len(names))), [self.schema, *names]).fetchall()
+        rows = con.execute(_DUCKDB_COLUMNS.format(marks=", ".join("?" * len(names))),
+                           [schema or self.schema, *names]).fetchall()
         for table_name, column, sql_type in rows:
             out[table_name][column] = canonical(sql_type)
         return out
@@ -197,10 +199,13 @@ class DuckDBWarehouse(Warehouse):
     # ------------------------------------------------------------------ data
 
     def _insert_rows(self, con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> int:
+        return self._insert_arrow(con, self.schema, table_name, data)
+
+    def _insert_arrow(self, con: duckdb.DuckDBPyConnection, schema: str, table_name: str, data: pa.Table) -> int:
         view = f"_sage_looker_incoming_{uuid.uuid4().hex}"
         con.register(view, data)
         try:
-            sql = insert_by_name_sql(self.schema, table_name, data.column_names, quote_ident(view))
+            sql = insert_by_name_sql(schema, table_name, data.column_names, quote_ident(view))
             return con.execute(sql).fetchone()[0]
         finally:
             con.unregister(view)
@@ -214,10 +219,12 @@ class DuckDBWarehouse(Warehouse):
         end: dt.date | None,
         run_id: str,
         loaded_at: dt.datetime | None = None,
+        hook: SliceHook | None = None,
     ) -> SliceResult:
         # Everything that can be checked without the database is checked before connecting.
         sl = Slice.of(companies, start, end)
         prepared = prepare_writes(writes, sl, run_id, check_lineage_args(run_id, loaded_at))
+        hook = hook or SliceHook()
         started = time.monotonic()
         results: dict[str, TableWrite] = {}
         with self._connect(write=True) as con:
@@ -225,6 +232,9 @@ class DuckDBWarehouse(Warehouse):
             plans = [plan_columns(w.table, existing[w.table.name], w.data.schema) for w in prepared]
             with self._transaction(con):
                 self._apply(con, plans)
+                # One writer holds the file, so what the hook reads here is exactly what the deletes remove.
+                read = lambda q, p=(): con.sql(q, params=list(p) or None).to_arrow_table()  # noqa: E731
+                hook.before_write(read, prepared, self.schema)
                 for w, plan in zip(prepared, plans):
                     sql, params = delete_slice_sql(self.schema, w.table, sl)
                     deleted = con.execute(sql, params).fetchone()[0]
@@ -234,12 +244,35 @@ class DuckDBWarehouse(Warehouse):
                     results[w.table.name] = TableWrite(
                         w.table.name, deleted, inserted, tuple(c for c, _ in plan.add), plan.create is not None
                     )
-        result = SliceResult(results, time.monotonic() - started, getattr(self._local, "lock_wait", 0.0))
+                    hook.at(f"written:{w.table.name}")
+                result = SliceResult(results, time.monotonic() - started, getattr(self._local, "lock_wait", 0.0))
+                hook.at("before_rows")
+                for schema, name, rows in hook.rows(result):
+                    self._append(con, schema, name, rows)
+        hook.at("committed")
         self.log.info(
             "replaced %s [%s] run %s: %s", self.schema, sl.describe(), run_id,
             ", ".join(f"{t.table} -{t.deleted}/+{t.inserted}" for t in results.values()),
         )
         return result
+
+    def _append(self, con: duckdb.DuckDBPyConnection, schema: str, table_name: str, data: pa.Table) -> int:
+        """Create/extend `<schema>.<table_name>` from the Arrow schema, then insert by name (same transaction)."""
+        existing = self._columns_of(con, [table_name], schema)[table_name]
+        wanted = {f.name: sql_type_for(f.type) for f in data.schema}
+        if not existing:
+            con.execute(create_schema_sql(schema))
+            con.execute(create_table_sql(schema, table_name, wanted))
+        for column, sql_type in wanted.items():
+            if existing and column not in existing:
+                con.execute(add_column_sql(schema, table_name, column, sql_type))
+        return self._insert_arrow(con, schema, table_name, data) if data.num_rows else 0
+
+    def append_rows(self, schema: str, table_name: str, data: pa.Table) -> int:
+        quote_ident(schema), quote_ident(table_name)
+        with self._connect(write=True) as con:
+            with self._transaction(con):
+                return self._append(con, schema, table_name, data)
 
     def read_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         with self._connect(write=False) as con:

@@ -27,7 +27,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from sage_looker.sage300.catalog_model import Table
 from sage_looker.sage300.columns import COMPANY_COLUMN
-from sage_looker.warehouse.backend import EnsureResult, SliceResult, TableWrite, Warehouse, log
+from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, TableWrite, Warehouse, log
 from sage_looker.warehouse.errors import LockTimeoutError, WarehouseError
 from sage_looker.warehouse.pgcopy import copy_chunks, stage_columns
 from sage_looker.warehouse.pgread import rows_to_arrow
@@ -45,7 +45,7 @@ from sage_looker.warehouse.sqlgen import (
     qualified,
     quote_ident,
 )
-from sage_looker.warehouse.sqltypes import canonical
+from sage_looker.warehouse.sqltypes import canonical, sql_type_for
 
 _COLUMNS = (
     "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
@@ -128,9 +128,10 @@ class PostgresWarehouse(Warehouse):
 
     # ------------------------------------------------------------------ schema
 
-    def _columns_of(self, con: psycopg.Connection, names: Sequence[str]) -> dict[str, dict[str, str]]:
+    def _columns_of(self, con: psycopg.Connection, names: Sequence[str],
+                    schema: str | None = None) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {n: {} for n in names}
-        for table_name, column, sql_type in self._run(con, _COLUMNS, [self.schema, list(names)]).fetchall():
+        for table_name, column, sql_type in self._run(con, _COLUMNS, [schema or self.schema, list(names)]).fetchall():
             out[table_name][column] = canonical(sql_type)
         return out
 
@@ -209,16 +210,21 @@ class PostgresWarehouse(Warehouse):
         end: dt.date | None,
         run_id: str,
         loaded_at: dt.datetime | None = None,
+        hook: SliceHook | None = None,
     ) -> SliceResult:
         # Everything that can be checked without the database is checked before connecting.
         sl = Slice.of(companies, start, end)
         prepared = prepare_writes(writes, sl, run_id, check_lineage_args(run_id, loaded_at))
+        hook = hook or SliceHook()
         started = time.monotonic()
         results: dict[str, TableWrite] = {}
         tables = [w.table for w in prepared]
         with self._connect(write=True) as con, con.transaction():
             waited = self._lock_slice(con, tables, sl)
             plans = self._plan_and_apply(con, tables, {w.table.name: w.data.schema for w in prepared})
+            # The advisory locks are held: no other writer of these tables and companies can change what the
+            # hook reads before our deletes.
+            hook.before_write(lambda q, p=(): self._read(con, q, p), prepared, self.schema)
             for w, plan in zip(prepared, plans):
                 sql, params = delete_slice_sql(self.schema, w.table, sl)
                 deleted = self._run(con, sql, params).rowcount
@@ -228,12 +234,53 @@ class PostgresWarehouse(Warehouse):
                 results[w.table.name] = TableWrite(
                     w.table.name, deleted, inserted, tuple(c for c, _ in plan.add), plan.create is not None
                 )
-        result = SliceResult(results, time.monotonic() - started, waited)
+                hook.at(f"written:{w.table.name}")
+            result = SliceResult(results, time.monotonic() - started, waited)
+            hook.at("before_rows")
+            for schema, name, rows in hook.rows(result):
+                self._append(con, schema, name, rows)
+        hook.at("committed")
         self.log.info(
             "replaced %s [%s] run %s: %s", self.schema, sl.describe(), run_id,
             ", ".join(f"{t.table} -{t.deleted}/+{t.inserted}" for t in results.values()),
         )
         return result
+
+    def _read(self, con: psycopg.Connection, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        cur = self._run(con, sql, list(params) if params else None)
+        return pa.table({}) if cur.description is None else rows_to_arrow(cur.description, cur.fetchall())
+
+    def _append(self, con: psycopg.Connection, schema: str, table_name: str, data: pa.Table) -> int:
+        """Create/extend `<schema>.<table_name>` from the Arrow schema, then insert (same transaction).
+        Audit tables are small (a row per slice write), so plain parameterized INSERTs are enough."""
+        wanted = {f.name: sql_type_for(f.type) for f in data.schema}
+
+        def missing() -> tuple[bool, list[str]]:
+            have = self._columns_of(con, [table_name], schema)[table_name]
+            return not have, [c for c in wanted if have and c not in have]
+
+        create, add = missing()
+        if create or add:  # DDL under the schema-change lock, re-checked once it is held
+            self._run(con, "SELECT pg_advisory_xact_lock(?)", [lock_key(schema, "ddl")])
+            create, add = missing()
+            if create:
+                self._run(con, create_schema_sql(schema))
+                self._run(con, create_table_sql(schema, table_name, wanted, dialect="postgres"))
+            for column in add:
+                self._run(con, add_column_sql(schema, table_name, column, wanted[column], dialect="postgres"))
+        if not data.num_rows:
+            return 0
+        names = data.column_names
+        sql = (f"INSERT INTO {qualified(schema, table_name)} ({', '.join(quote_ident(c) for c in names)}) "
+               f"VALUES ({', '.join(['%s'] * len(names))})")
+        with con.cursor() as cur:
+            cur.executemany(sql, [tuple(r[c] for c in names) for r in data.to_pylist()])
+        return data.num_rows
+
+    def append_rows(self, schema: str, table_name: str, data: pa.Table) -> int:
+        quote_ident(schema), quote_ident(table_name)
+        with self._connect(write=True) as con, con.transaction():
+            return self._append(con, schema, table_name, data)
 
     def read_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         with self._connect(write=False) as con:

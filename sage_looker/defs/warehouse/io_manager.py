@@ -10,11 +10,28 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
+from sage_looker.audit.archive import PageArchive
+from sage_looker.audit.ledger import LedgerHook, record_failure
+from sage_looker.audit.shrink import PostedRecordsWouldBeDeleted
 from sage_looker.defs.sage300.partitions import windows_for_keys
 from sage_looker.defs.warehouse.payloads import ResourceLoad, ResourceSkipped, WrittenWithParent
 from sage_looker.sage300 import catalog
 from sage_looker.sage300.columns import COMPANY_COLUMN
 from sage_looker.warehouse import open_warehouse
+
+
+def _record_failed_write(context, wh, info, exc: BaseException) -> None:
+    try:
+        record_failure(wh, info, exc)
+    except Exception as err:  # never hide the write's own error behind the bookkeeping's
+        context.log.warning(f"could not record the failed write in the load ledger: {type(err).__name__}: {err}")
+
+
+def _mark_committed(context, info) -> None:
+    try:
+        PageArchive().mark_committed(info.manifest, info.run_id)
+    except Exception as err:  # the ledger already says it committed; the marker only helps without a ledger
+        context.log.warning(f"could not mark archive manifest {info.manifest} committed: {err}")
 
 
 class SageWarehouseIOManager(dg.ConfigurableIOManager):
@@ -38,12 +55,28 @@ class SageWarehouseIOManager(dg.ConfigurableIOManager):
             deleted = inserted = 0
             added: set[str] = set()
             lock_wait = 0.0
+            removed: dict[str, int] = {}
             for sl, tables in obj.slices:
                 writes = [(t, tables[t.name]) for t in obj.resource.tables]
-                result = wh.replace_slice(
-                    writes, companies=[sl.company], start=sl.start, end=sl.end, run_id=context.run_id,
-                    loaded_at=dt.datetime.now(dt.timezone.utc),
-                )
+                info = obj.audit.get(sl)
+                # The ledger row and the shrink guard ride in the slice's own transaction.
+                hook = LedgerHook(info, tables) if info is not None else None
+                try:
+                    result = wh.replace_slice(
+                        writes, companies=[sl.company], start=sl.start, end=sl.end, run_id=context.run_id,
+                        loaded_at=dt.datetime.now(dt.timezone.utc), hook=hook,
+                    )
+                except Exception as exc:
+                    if info is not None:
+                        _record_failed_write(context, wh, info, exc)
+                    if isinstance(exc, PostedRecordsWouldBeDeleted):
+                        raise dg.Failure(description=str(exc), allow_retries=False) from exc
+                    raise
+                if info is not None and info.manifest and info.source == "sage":
+                    _mark_committed(context, info)
+                for t, r in (hook.removed.items() if hook is not None else ()):
+                    if r.removed:
+                        removed[t] = removed.get(t, 0) + r.removed
                 deleted += result.rows_deleted
                 inserted += result.rows_inserted
                 lock_wait += result.lock_wait_seconds
@@ -55,6 +88,8 @@ class SageWarehouseIOManager(dg.ConfigurableIOManager):
                     "warehouse_lock_wait_seconds": round(lock_wait, 3),
                     "columns_added": ", ".join(sorted(added)) or "none",
                     "slices_written": len(obj.slices),
+                    # records that were in the warehouse and are no longer in Sage (details in the ledger)
+                    "records_removed": dg.MetadataValue.json(removed),
                 }
             )
         finally:

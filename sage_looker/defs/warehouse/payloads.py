@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -29,6 +30,9 @@ class ResourceLoad:
     resource: Resource
     # One entry per slice: every table of the resource, as read for that slice.
     slices: list[tuple[Slice, dict[str, pa.Table]]] = field(default_factory=list)
+    # The audit trail's facts about each slice's read (`audit.ledger.SliceInfo`): the IO manager writes the
+    # ledger row in the slice's transaction and runs the shrink guard. A slice without one is written plainly.
+    audit: dict[Slice, Any] = field(default_factory=dict)
 
     def rows(self) -> dict[str, int]:
         out: dict[str, int] = {t.name: 0 for t in self.resource.tables}

@@ -1,0 +1,107 @@
+"""How a Sage asset gets the rows of one slice, with its audit trail: read from Sage while archiving every page
+(the flattener and the archive are fed from the same page stream), or rebuild from the archive with zero Sage
+requests (run tag `sage_looker/source=archive`). Either way the slice carries a `SliceInfo` for the ledger
+row the IO manager writes in the slice's transaction; a failed read records its own failed ledger row here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import dagster as dg
+import pyarrow as pa
+
+from sage_looker.audit.archive import PageArchive
+from sage_looker.audit.crash import crash_point
+from sage_looker.audit.ledger import SliceInfo, record_failure
+from sage_looker.audit.replay import SOURCE_TAG, NoArchivedLoad, archived_reads, runs_of, window_rows
+from sage_looker.audit.shrink import ACCEPT_ENV, ACCEPT_TAG
+from sage_looker.defs.warehouse.payloads import Slice
+from sage_looker.defs.warehouse.resources import WarehouseResource
+from sage_looker.sage300.catalog_model import Resource
+from sage_looker.sage300.client import ReadResult, Sage300Client
+from sage_looker.sage300.errors import SageResourceMissing
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def from_archive(context: dg.AssetExecutionContext) -> bool:
+    return (context.run.tags.get(SOURCE_TAG) or "").strip().lower() == "archive"
+
+
+def accepts_deletions(context: dg.AssetExecutionContext) -> bool:
+    """The explicit flag that lets a re-pull delete posted records (env var or run tag)."""
+    return ((os.environ.get(ACCEPT_ENV) or "").strip().lower() in _TRUE
+            or (context.run.tags.get(ACCEPT_TAG) or "").strip().lower() in _TRUE)
+
+
+def slice_info(context: dg.AssetExecutionContext, asset: str, resource: Resource, sl: Slice, **kw) -> SliceInfo:
+    return SliceInfo(run_id=context.run_id, asset=asset, module=resource.module, resource=resource.path,
+                     company=sl.company, start=sl.start, end=sl.end, accept_deletions=accepts_deletions(context),
+                     **kw)
+
+
+def note_failure(context, warehouse: WarehouseResource, info: SliceInfo, exc: BaseException,
+                 status: str = "failed") -> None:
+    """Record a failed attempt; never let the bookkeeping hide the original error."""
+    try:
+        with warehouse.open() as wh:
+            record_failure(wh, info, exc, status)
+    except Exception as err:  # the warehouse itself may be what failed
+        context.log.warning(f"could not record the {status} attempt of {info.asset} {info.company} in the "
+                            f"load ledger: {type(err).__name__}: {err}")
+
+
+def read_from_sage(context, client: Sage300Client, resource: Resource, sl: Slice, archive: PageArchive,
+                   warehouse: WarehouseResource, *, asset: str) -> tuple[ReadResult, SliceInfo]:
+    """One slice read from Sage, every page archived as it arrives; the manifest is written at the end."""
+    info = slice_info(context, asset, resource, sl)
+    recorder = archive.recorder(run_id=context.run_id, asset=asset, resource=resource, company=sl.company,
+                                start=sl.start, end=sl.end)
+    try:
+        result = client.read_resource(resource, sl.company, sl.start, sl.end, on_page=recorder.add)
+    except SageResourceMissing as exc:  # the asset skips it; the ledger says so
+        note_failure(context, warehouse, info, exc, status="skipped")
+        raise
+    except Exception as exc:
+        if recorder.doc["pages"]:  # what was read before the failure, for the audit (never replayed)
+            info.manifest = recorder.finish(complete=False, error=exc)
+        info.pages = len(recorder.doc["pages"])
+        note_failure(context, warehouse, info, exc)
+        raise
+    st = result.stats
+    info.manifest = recorder.finish(complete=True, odata_filter=st.odata_filter, rows=st.rows)
+    info.odata_filter, info.requests, info.pages, info.bytes = st.odata_filter, st.requests, st.pages, st.bytes
+    info.retries, info.passes = st.retries, st.passes
+    return result, info
+
+
+def read_from_archive(context, resource: Resource, sl: Slice, archive: PageArchive,
+                      warehouse: WarehouseResource, *, asset: str,
+                      shape: Callable[[dict[str, pa.Table], Slice], dict[str, pa.Table]] | None = None,
+                      ) -> list[tuple[Slice, dict[str, pa.Table], SliceInfo]]:
+    """The slice rebuilt from the archived reads covering it (one sub-slice per read), zero Sage requests.
+    `shape` turns a read's tables into the asset's (default: the rows dated inside the sub-slice)."""
+    try:
+        with warehouse.open() as wh:
+            reads = archived_reads(wh, archive, asset, sl.company, sl.start, sl.end)
+    except Exception as exc:
+        note_failure(context, warehouse, slice_info(context, asset, resource, sl, source="archive"), exc)
+        if isinstance(exc, NoArchivedLoad):
+            raise dg.Failure(description=str(exc)) from exc
+        raise
+    out = []
+    for read in reads:
+        for start, end in runs_of(read.days):
+            part = Slice(sl.company, start, end)
+            tables = shape(read.tables, part) if shape else window_rows(resource, read.tables, start, end)
+            info = slice_info(context, asset, resource, part, source="archive", manifest=read.manifest,
+                              odata_filter=read.odata_filter, pages=read.pages, bytes=read.bytes)
+            out.append((part, tables, info))
+    return out
+
+
+def fetched(asset: str) -> None:
+    """Every slice of the asset is read (and archived); nothing is written yet."""
+    crash_point("after_fetch", asset)
