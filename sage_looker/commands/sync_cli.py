@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from sage_looker.warehouse.targets import redact
+
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -28,7 +30,7 @@ def _print_summary(summary, warehouse: str) -> None:
     for table, rows in sorted(summary.rows.items()):
         click.echo(f"{table:<32}{rows:>10}")
     click.echo(f"\nSage requests: {summary.requests}   seconds: {summary.seconds:.1f}   runs: {len(summary.run_ids)}")
-    click.echo(f"warehouse: {warehouse}")
+    click.echo(f"warehouse: {redact(warehouse)}")
     for failure in summary.failures:
         click.echo(f"FAILED {failure}", err=True)
 
@@ -195,5 +197,5 @@ def demo_command(days: int) -> None:
     _print_finance_totals(config.warehouse_target)
     click.echo(f"\nDemo: {len(config.companies)} companies loaded, marts built, LookML validated and Looker "
                f"refreshed in {time.monotonic() - began:.1f} s with {total} Sage requests.")
-    click.echo(f"Warehouse: {config.warehouse_target}")
+    click.echo(f"Warehouse: {redact(config.warehouse_target)}")
     click.echo("Open the Dagster UI with `make ui` (dagster dev -w workspace.yaml).")

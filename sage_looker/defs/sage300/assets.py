@@ -51,7 +51,7 @@ def _outs(resource: Resource) -> dict[str, dg.AssetOut]:
                 "sage300/resource": resource.path,
                 "sage300/natural_key": ", ".join(t.key_columns),
             },
-            kinds={"sage300", "duckdb"},
+            kinds={"sage300"},
         )
         for t in resource.tables
     }

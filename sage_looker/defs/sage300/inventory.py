@@ -99,7 +99,7 @@ def build_inventory_snapshot_asset(parts: Partitions, config: PlatformConfig) ->
         description=SNAPSHOT.description,
         metadata={"dagster/column_schema": column_schema(SNAPSHOT.root_table),
                   "dagster/table_name": f"sage300.{SNAPSHOT.table}"},
-        kinds={"sage300", "duckdb"},
+        kinds={"sage300"},
     )
     def ic_item_snapshots(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
         now = dt.datetime.now(dt.timezone.utc)
