@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import pyarrow as pa
 
 from sage_looker.sage300.catalog_model import Table
 from sage_looker.warehouse.errors import BackendNotAvailableError, WarehouseError
-from sage_looker.warehouse.sqlgen import SCHEMA
+from sage_looker.warehouse.sqlgen import SCHEMA, delete_slice_sql
 
 log = logging.getLogger("sage_looker.warehouse")
 
@@ -133,6 +134,43 @@ class Warehouse(abc.ABC):
     @abc.abstractmethod
     def _insert_rows(self, con: Any, table_name: str, data: pa.Table) -> int:
         """Insert `data` by column name into the table inside the open transaction; returns rows inserted."""
+
+    @abc.abstractmethod
+    def _delete_rows(self, con: Any, sql: str, params: Sequence[Any]) -> int:
+        """Run a DELETE inside the open transaction; returns rows deleted."""
+
+    @abc.abstractmethod
+    def _append(self, con: Any, schema: str, table_name: str, data: pa.Table) -> int:
+        """Create/extend `<schema>.<table_name>` from the Arrow schema and insert, inside the open transaction."""
+
+    def _write_slice(self, con: Any, prepared: Sequence[Any], plans: Sequence[Any], sl: Any, hook: "SliceHook",
+                     read: Callable[..., pa.Table], started: float, waited: float) -> SliceResult:
+        """What both backends do inside their open transaction, once they hold the slice: the hook's check of
+        what is about to be deleted, per table the slice's DELETE and the INSERT by name, then the hook's rows
+        (the ledger) so data and ledger commit together."""
+        hook.before_write(read, prepared, self.schema)
+        results: dict[str, TableWrite] = {}
+        for w, plan in zip(prepared, plans):
+            sql, params = delete_slice_sql(self.schema, w.table, sl)
+            deleted = self._delete_rows(con, sql, params)
+            inserted = self._insert_rows(con, w.table.name, w.data) if w.data.num_rows else 0
+            if inserted != w.data.num_rows:
+                raise WarehouseError(f"{w.table.name}: inserted {inserted} of {w.data.num_rows} rows")
+            results[w.table.name] = TableWrite(
+                w.table.name, deleted, inserted, tuple(c for c, _ in plan.add), plan.create is not None
+            )
+            hook.at(f"written:{w.table.name}")
+        result = SliceResult(results, time.monotonic() - started, waited)
+        hook.at("before_rows")
+        for schema, name, rows in hook.rows(result):
+            self._append(con, schema, name, rows)
+        return result
+
+    def _log_replaced(self, sl: Any, run_id: str, result: SliceResult) -> None:
+        self.log.info(
+            "replaced %s [%s] run %s: %s", self.schema, sl.describe(), run_id,
+            ", ".join(f"{t.table} -{t.deleted}/+{t.inserted}" for t in result.tables.values()),
+        )
 
     def __enter__(self) -> "Warehouse":
         return self

@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from sage_looker.sage300.catalog_model import Table
-from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, TableWrite, Warehouse, log
+from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, Warehouse, log
 from sage_looker.warehouse.errors import LockTimeoutError, WarehouseError
 from sage_looker.warehouse.slices import Slice, check_lineage_args, prepare_writes
 from sage_looker.warehouse.sqlgen import (
@@ -34,7 +34,6 @@ from sage_looker.warehouse.sqlgen import (
     add_column_sql,
     create_schema_sql,
     create_table_sql,
-    delete_slice_sql,
     insert_by_name_sql,
     plan_columns,
     quote_ident,
@@ -226,7 +225,6 @@ class DuckDBWarehouse(Warehouse):
         prepared = prepare_writes(writes, sl, run_id, check_lineage_args(run_id, loaded_at))
         hook = hook or SliceHook()
         started = time.monotonic()
-        results: dict[str, TableWrite] = {}
         with self._connect(write=True) as con:
             existing = self._columns_of(con, [w.table.name for w in prepared]) if prepared else {}
             plans = [plan_columns(w.table, existing[w.table.name], w.data.schema) for w in prepared]
@@ -234,27 +232,14 @@ class DuckDBWarehouse(Warehouse):
                 self._apply(con, plans)
                 # One writer holds the file, so what the hook reads here is exactly what the deletes remove.
                 read = lambda q, p=(): con.sql(q, params=list(p) or None).to_arrow_table()  # noqa: E731
-                hook.before_write(read, prepared, self.schema)
-                for w, plan in zip(prepared, plans):
-                    sql, params = delete_slice_sql(self.schema, w.table, sl)
-                    deleted = con.execute(sql, params).fetchone()[0]
-                    inserted = self._insert_rows(con, w.table.name, w.data) if w.data.num_rows else 0
-                    if inserted != w.data.num_rows:
-                        raise WarehouseError(f"{w.table.name}: inserted {inserted} of {w.data.num_rows} rows")
-                    results[w.table.name] = TableWrite(
-                        w.table.name, deleted, inserted, tuple(c for c, _ in plan.add), plan.create is not None
-                    )
-                    hook.at(f"written:{w.table.name}")
-                result = SliceResult(results, time.monotonic() - started, getattr(self._local, "lock_wait", 0.0))
-                hook.at("before_rows")
-                for schema, name, rows in hook.rows(result):
-                    self._append(con, schema, name, rows)
+                result = self._write_slice(con, prepared, plans, sl, hook, read, started,
+                                           getattr(self._local, "lock_wait", 0.0))
         hook.at("committed")
-        self.log.info(
-            "replaced %s [%s] run %s: %s", self.schema, sl.describe(), run_id,
-            ", ".join(f"{t.table} -{t.deleted}/+{t.inserted}" for t in results.values()),
-        )
+        self._log_replaced(sl, run_id, result)
         return result
+
+    def _delete_rows(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> int:
+        return con.execute(sql, params).fetchone()[0]
 
     def _append(self, con: duckdb.DuckDBPyConnection, schema: str, table_name: str, data: pa.Table) -> int:
         """Create/extend `<schema>.<table_name>` from the Arrow schema, then insert by name (same transaction)."""

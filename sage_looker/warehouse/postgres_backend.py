@@ -27,7 +27,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from sage_looker.sage300.catalog_model import Table
 from sage_looker.sage300.columns import COMPANY_COLUMN
-from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, TableWrite, Warehouse, log
+from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, Warehouse, log
 from sage_looker.warehouse.errors import LockTimeoutError, WarehouseError
 from sage_looker.warehouse.pgcopy import copy_chunks, stage_columns
 from sage_looker.warehouse.pgread import rows_to_arrow
@@ -38,7 +38,6 @@ from sage_looker.warehouse.sqlgen import (
     add_column_sql,
     create_schema_sql,
     create_table_sql,
-    delete_slice_sql,
     insert_by_name_sql,
     plan_columns,
     qmark_to_pyformat,
@@ -217,34 +216,20 @@ class PostgresWarehouse(Warehouse):
         prepared = prepare_writes(writes, sl, run_id, check_lineage_args(run_id, loaded_at))
         hook = hook or SliceHook()
         started = time.monotonic()
-        results: dict[str, TableWrite] = {}
         tables = [w.table for w in prepared]
         with self._connect(write=True) as con, con.transaction():
             waited = self._lock_slice(con, tables, sl)
             plans = self._plan_and_apply(con, tables, {w.table.name: w.data.schema for w in prepared})
             # The advisory locks are held: no other writer of these tables and companies can change what the
             # hook reads before our deletes.
-            hook.before_write(lambda q, p=(): self._read(con, q, p), prepared, self.schema)
-            for w, plan in zip(prepared, plans):
-                sql, params = delete_slice_sql(self.schema, w.table, sl)
-                deleted = self._run(con, sql, params).rowcount
-                inserted = self._insert_rows(con, w.table.name, w.data) if w.data.num_rows else 0
-                if inserted != w.data.num_rows:
-                    raise WarehouseError(f"{w.table.name}: inserted {inserted} of {w.data.num_rows} rows")
-                results[w.table.name] = TableWrite(
-                    w.table.name, deleted, inserted, tuple(c for c, _ in plan.add), plan.create is not None
-                )
-                hook.at(f"written:{w.table.name}")
-            result = SliceResult(results, time.monotonic() - started, waited)
-            hook.at("before_rows")
-            for schema, name, rows in hook.rows(result):
-                self._append(con, schema, name, rows)
+            result = self._write_slice(con, prepared, plans, sl, hook, lambda q, p=(): self._read(con, q, p),
+                                       started, waited)
         hook.at("committed")
-        self.log.info(
-            "replaced %s [%s] run %s: %s", self.schema, sl.describe(), run_id,
-            ", ".join(f"{t.table} -{t.deleted}/+{t.inserted}" for t in results.values()),
-        )
+        self._log_replaced(sl, run_id, result)
         return result
+
+    def _delete_rows(self, con: psycopg.Connection, sql: str, params: Sequence[Any]) -> int:
+        return self._run(con, sql, params).rowcount
 
     def _read(self, con: psycopg.Connection, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         cur = self._run(con, sql, list(params) if params else None)
