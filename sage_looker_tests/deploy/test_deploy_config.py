@@ -129,6 +129,7 @@ def any_instance(tmp_path, request) -> Iterator[dg.DagsterInstance]:
     if os.environ.get(ENV_URL):
         yield request.getfixturevalue("deploy_instance")
     else:
+        (tmp_path / "local_home").mkdir()
         with dg.DagsterInstance.local_temp(str(tmp_path / "local_home")) as instance:
             yield instance
 
