@@ -1,0 +1,283 @@
+"""Catalog entries for transactions (partitioned by company × date). See `catalog.py` for how the catalog
+is used."""
+
+from __future__ import annotations
+
+from sage_looker.sage300.catalog_model import Collection, Ref, Resource, cols
+
+_VENDOR = Ref("VendorNumber", "ap_vendors", "VendorNumber")
+_CUSTOMER = Ref("CustomerNumber", "ar_customers", "CustomerNumber")
+
+# ---------------------------------------------------------------- transactions (company × date)
+
+AP_INVOICE_BATCHES = Resource(
+    module="AP", name="APInvoiceBatches", table="ap_invoice_batches", kind="transaction",
+    keys=("BatchNumber",), partition_date="BatchDate", change_field="DateLastEdited",
+    status_field="BatchStatus",
+    columns=cols(
+        int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors",
+        date="BatchDate DateLastEdited",
+        text="Description BatchType BatchStatus InvoiceType SourceApplication",
+        money="BatchTotal",
+    ),
+    children=(
+        Collection(
+            field="Invoices", table="ap_invoices", keys=("EntryNumber",), refs=(_VENDOR,),
+            columns=cols(
+                int="EntryNumber NumberOfDetails",
+                text="VendorNumber VendorName DocumentNumber DocumentType TransactionType OrderNumber PONumber "
+                "InvoiceDescription ApplytoDocument AccountSet FiscalYear FiscalPeriod CurrencyCode RateType "
+                "Terms OnHold TaxGroup EnteredBy",
+                date="DocumentDate AsOfDate PostingDate RateDate DueDate DiscountDate",
+                rate="ExchangeRate DiscountPercentage",
+                money="DiscountAmountAvailable TaxTotal DocumentTotalBeforeTaxes DocumentTotalIncludingTax "
+                "DistributedTotalBeforeTaxes DistributedTotalIncludingTax AmountDue FunctionalAmountDue",
+            ),
+            children=(
+                Collection(
+                    field="InvoiceDetails", table="ap_invoice_lines", keys=("LineNumber",),
+                    refs=(Ref("GLAccount", "gl_accounts", "UnformattedAccount"),),
+                    columns=cols(
+                        int="LineNumber",
+                        text="DistributionCode DistributionDescription GLAccount ItemNumber UnitOfMeasure Comment",
+                        money="DistributedAmount DistributedAmountBeforeTaxes TaxTotal FunctionalDistributedAmount",
+                        qty="Quantity",
+                        price="Cost",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    description="AP invoice batches → invoices, debit and credit notes → distribution lines",
+)
+
+AR_INVOICE_BATCHES = Resource(
+    module="AR", name="ARInvoiceBatches", table="ar_invoice_batches", kind="transaction",
+    keys=("BatchNumber",), partition_date="BatchDate", change_field="DateLastEdited",
+    status_field="BatchStatus",
+    columns=cols(
+        int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors",
+        date="BatchDate DateLastEdited",
+        text="Description BatchType BatchStatus DefaultInvoiceType SourceApplication",
+        money="BatchTotal",
+    ),
+    children=(
+        Collection(
+            field="Invoices", table="ar_invoices", keys=("EntryNumber",), refs=(_CUSTOMER,),
+            columns=cols(
+                int="EntryNumber NumberOfDetails",
+                text="CustomerNumber DocumentNumber DocumentType TransactionType InvoiceType OrderNumber PONumber "
+                "InvoiceDescription ApplytoDocument AccountSet FiscalYear FiscalPeriod CurrencyCode RateType Terms TaxGroup "
+                "EnteredBy",
+                date="DocumentDate AsOfDate PostingDate RateDate DueDate DiscountDate",
+                rate="ExchangeRate DiscountPercentage",
+                money="DiscountAmountAvailable TaxTotal DocumentTotalBeforeTax DocumentTotalIncludingTax AmountDue",
+            ),
+            children=(
+                Collection(
+                    field="InvoiceDetails", table="ar_invoice_lines", keys=("LineNumber",),
+                    refs=(Ref("RevenueAccount", "gl_accounts", "UnformattedAccount"),),
+                    columns=cols(
+                        int="LineNumber",
+                        text="ItemNumber DistributionCode Description UnitOfMeasure RevenueAccount InventoryAccount "
+                        "COGSAccount",
+                        qty="Quantity",
+                        price="Price Cost",
+                        money="ExtendedAmountWithTIP ExtendedAmountWithoutTIP TaxTotal COGSAmount",
+                    ),
+                ),
+                Collection(
+                    field="InvoicePaymentSchedules", table="ar_invoice_payment_schedules",
+                    keys=("PaymentNumber",),
+                    columns=cols(int="PaymentNumber", date="DueDate DiscountDate", money="AmountDue DiscountAmount"),
+                ),
+            ),
+        ),
+    ),
+    description="AR invoice batches → invoices, debit and credit notes → lines and payment schedules",
+)
+
+AR_RECEIPT_BATCHES = Resource(
+    module="AR", name="ARReceiptAndAdjustmentBatches", table="ar_receipt_batches", kind="transaction",
+    keys=("BatchRecordType", "BatchNumber"), partition_date="BatchDate", change_field="DateLastEdited",
+    status_field="BatchStatus",
+    columns=cols(
+        text="BatchRecordType Description BatchType BatchStatus BankCode DefaultBankCurrency SourceApplication",
+        int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors DepositNumber",
+        date="BatchDate DateLastEdited DepositDate",
+        money="BatchTotal",
+    ),
+    children=(
+        Collection(
+            field="ReceiptsAdjustments", table="ar_receipts", keys=("EntryNumber",), refs=(_CUSTOMER,),
+            columns=cols(
+                int="EntryNumber",
+                text="BatchType CustomerNumber CheckReceiptNumber EntryDescription EntryReference "
+                "ReceiptTransactionType PaymentCode CustomerCurrencyCode FiscalYear FiscalPeriod DocumentNumber",
+                date="ReceiptDateAdjustmentDate PostingDate",
+                money="BankReceiptAmount CustomerReceiptAmount CustomerUnappliedAmount FunctionalReceiptAmount",
+            ),
+            children=(
+                Collection(
+                    field="AppliedReceiptsAdjustments", table="ar_receipt_applications", keys=("LineNumber",),
+                    refs=(_CUSTOMER,),
+                    columns=cols(
+                        int="LineNumber PaymentNumber",
+                        text="CustomerNumber DocumentNumber TransactionType Description Reference",
+                        money="CustomerReceiptAmount CustomerDiscountAmountTaken DocumentAmountDue",
+                        date="DocumentDate",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    description="AR receipt and adjustment batches → receipts → applications to invoices",
+)
+
+AP_PAYMENT_BATCHES = Resource(
+    module="AP", name="APPaymentAndAdjustmentBatches", table="ap_payment_batches", kind="transaction",
+    keys=("BatchSelector", "BatchNumber"), partition_date="BatchDate", change_field="DateLastEdited",
+    status_field="BatchStatus",
+    columns=cols(
+        text="BatchSelector Description BatchStatus BankCode BankCurrencyCode SourceApplication",
+        int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors",
+        date="BatchDate DateLastEdited",
+        money="BatchTotal",
+    ),
+    children=(
+        Collection(
+            field="PaymentsAdjustments", table="ap_payments", keys=("EntryNumber",), refs=(_VENDOR,),
+            columns=cols(
+                int="EntryNumber",
+                text="BatchType CheckNumber VendorNumber EntryDescription VendorPayeeName PaymentTransactionType "
+                "EntryReference PaymentCode VendorCurrencyCode FiscalYear FiscalPeriod",
+                date="PaymentDateAdjustmentDate PostingDate",
+                money="CheckAmountInBankCurrency CheckAmountInVendorCurrency FunctionalPaymentAmount",
+            ),
+            children=(
+                Collection(
+                    field="AppliedPayments", table="ap_payment_applications", keys=("LineNumber",),
+                    refs=(_VENDOR,),
+                    columns=cols(
+                        int="LineNumber PaymentNumber",
+                        text="VendorNumber PaymentType DocumentNumber",
+                        money="PaymentAmount DiscountAmount",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    description="AP payment and adjustment batches → payments → applications to invoices",
+)
+
+GL_JOURNAL_BATCHES = Resource(
+    module="GL", name="GLJournalBatches", table="gl_journal_batches", kind="transaction",
+    # GL batches have no batch date; the creation date is the top-level filterable date.
+    keys=("BatchNumber",), partition_date="DateCreated", change_field="DateLastEdited",
+    status_field="Status",
+    columns=cols(
+        text="BatchNumber ActiveSwitch Description SourceLedger JournalBatchType Status Printed ReadyToPost",
+        int="PostingSequence NumberOfEntries NumberOfErrors",
+        date="DateCreated DateLastEdited",
+        money="Debits Credits",
+    ),
+    children=(
+        Collection(
+            field="JournalHeaders", table="gl_journal_entries", keys=("EntryNumber",),
+            columns=cols(
+                text="EntryNumber Originator SourceLedger SourceType FiscalYear FiscalPeriod AutoReversal "
+                "Description EnteredBy DocumentNumber",
+                int="NumberOfDetails",
+                money="Debits Credits",
+                date="PostingDate DocumentDate",
+            ),
+            children=(
+                Collection(
+                    field="JournalDetails", table="gl_journal_lines", keys=("TransactionNumber",),
+                    refs=(Ref("AccountNumber", "gl_accounts", "UnformattedAccount"),),
+                    columns=cols(
+                        text="TransactionNumber AccountNumber HomeCurrency SourceCurrency Description Reference "
+                        "SourceLedger SourceType Comment",
+                        money="Amount SourceCurrencyAmount",
+                        qty="Quantity",
+                        rate="CurrencyRate",
+                        date="CurrencyRateDate JournalDate",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    description="GL journal batches → entries → lines (amounts signed: debit +, credit −)",
+)
+
+GL_POSTED_TRANSACTIONS = Resource(
+    module="GL", name="GLPostedTransactions", table="gl_posted_transactions", kind="transaction",
+    keys=("AccountNumber", "FiscalYear", "FiscalPeriod", "SourceCurrencyCode", "SourceLedgerCode",
+          "SourceTypeCode", "PostingSequenceNumber", "DetailCount"),
+    # Posted GL has no edit date; the posting sequence only grows, so it marks what is new.
+    partition_date="JournalDate", change_field="PostingSequenceNumber", change_kind="sequence",
+    refs=(Ref("AccountNumber", "gl_accounts", "UnformattedAccount"),),
+    columns=cols(
+        text="AccountNumber FiscalYear FiscalPeriod SourceCurrencyCode SourceLedgerCode SourceTypeCode "
+        "BatchNumber JournalEntryNumber JournalDetailDescription JournalDetailReference HomeCurrencyCode",
+        int="PostingSequenceNumber DetailCount JournalTransactionNumber",
+        date="JournalDate DocumentDate",
+        money="JournalTransactionAmount SourceCurrencyAmount ReportCurrencyAmount",
+        qty="JournalTransactionQuantity",
+    ),
+    description="Posted GL transactions (the ledger the trial balance is built from)",
+)
+
+PO_PURCHASE_ORDERS = Resource(
+    module="PO", name="POPurchaseOrders", table="po_purchase_orders", kind="transaction",
+    keys=("PurchaseOrderSequenceKey",), partition_date="PurchaseOrderDate", change_field=None,
+    refs=(Ref("Vendor", "ap_vendors", "VendorNumber"),),
+    columns=cols(
+        int="PurchaseOrderSequenceKey",
+        text="PurchaseOrderNumber Vendor VendorName Description Reference Comment CurrencyCode Status",
+        date="PurchaseOrderDate ExpectedArrivalDate",
+        money="ExtendedCost",
+    ),
+    children=(
+        Collection(
+            field="PurchaseOrderLines", table="po_purchase_order_lines", keys=("LineNumber",),
+            refs=(Ref("ItemNumber", "ic_items", "ItemNumber"),),
+            columns=cols(
+                int="LineNumber",
+                text="ItemNumber ItemDescription Location UnitOfMeasure",
+                qty="QuantityOrdered QuantityReceived",
+                price="UnitCost",
+                money="ExtendedCost",
+            ),
+        ),
+    ),
+    description="Purchase orders → lines",
+)
+
+OE_ORDERS = Resource(
+    module="OE", name="OEOrders", table="oe_orders", kind="transaction",
+    keys=("OrderUniquifier",), partition_date="OrderDate", change_field=None,
+    refs=(_CUSTOMER,),
+    columns=cols(
+        int="OrderUniquifier",
+        text="OrderNumber OrderType CustomerNumber CustomerGroupCode OrderReference OrderDescription "
+        "OrderComment ShipToName CurrencyCode LastShipmentNumber LastInvoiceNumber",
+        date="OrderDate ExpectedShipDate",
+        money="OrderTotal",
+    ),
+    children=(
+        Collection(
+            field="OrderDetails", table="oe_order_lines", keys=("LineNumber",),
+            # Miscellaneous-charge lines carry no item; the check skips empty references.
+            refs=(Ref("Item", "ic_items", "ItemNumber"),),
+            columns=cols(
+                int="LineNumber",
+                text="LineType Item Description Location UnitOfMeasure MiscellaneousChargesCode",
+                qty="QuantityOrdered QuantityShipped QuantityBackordered",
+                price="OrderUnitPrice UnitCost",
+                money="ExtendedAmount",
+            ),
+        ),
+    ),
+    description="Sales orders → lines (revenue and cost for margin)",
+)
