@@ -218,7 +218,7 @@ class ManifestRecorder:
 
 
 def _record_key(res: Resource):
-    from sage_looker.sage300.client import _key_function  # the client's own notion of "the same record"
+    from sage_looker.sage300.reads import _key_function  # the client's own notion of "the same record"
     return _key_function(res)
 
 
