@@ -65,7 +65,7 @@ def build_definitions() -> dg.Definitions:
         assets=[*build_sage300_assets(parts), build_inventory_snapshot_asset(parts, config),
                 dbt, build_looker_refresh_asset(dbt), *build_looker_dashboard_specs()],
         jobs=[*ALL_JOBS, refresh_job],
-        schedules=[*build_schedules(config), build_refresh_schedule(refresh_job, config)],
+        schedules=[*build_schedules(config), build_refresh_schedule(refresh_job, config, dbt.op.name)],
         sensors=[build_change_sensor(config)],
         resources={
             "sage300": sage300,

@@ -88,3 +88,18 @@ def test_an_edit_to_an_old_open_batch_reruns_only_that_partition(live):
     assert json.loads(changed.cursor)["APInvoiceBatches|SAMLTD"]["since"] == today.isoformat()
 
     assert tick(changed.cursor).run_requests == []  # the same edit is not requested twice
+
+
+def test_nightly_refresh_rebuilds_a_trailing_window_and_everything_on_sundays(platform):
+    schedule = platform.defs.resolve_schedule_def("warehouse_refresh_nightly")
+    repo = platform.defs.get_repository_def()
+
+    def tick(when):
+        ctx = dg.build_schedule_context(instance=platform.instance, scheduled_execution_time=when, repository_def=repo)
+        return schedule.evaluate_tick(ctx).run_requests[0]
+
+    thursday = tick(dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.timezone.utc))
+    (op_config,) = thursday.run_config["ops"].values()
+    assert op_config["config"] == {"min_date": "2026-10-22", "max_date": "2026-11-26"}
+    sunday = tick(dt.datetime(2026, 11, 29, 3, 0, tzinfo=dt.timezone.utc))
+    assert sunday.run_config == {}
