@@ -73,8 +73,9 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
             continue
         seen.add(table)
         md = mat.metadata
-        if "dagster/row_count" in md:
-            summary.rows[table] = summary.rows.get(table, 0) + int(md["dagster/row_count"].value)
+        count = md.get("rows_in_run") or md.get("dagster/row_count")
+        if count is not None:
+            summary.rows[table] = summary.rows.get(table, 0) + int(count.value)
         if "sage_requests" in md:
             summary.requests += int(md["sage_requests"].value)
     for event in result.all_events:

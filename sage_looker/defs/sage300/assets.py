@@ -70,6 +70,15 @@ def _slices(context: dg.AssetExecutionContext, resource: Resource) -> list[Slice
     return [Slice(w.company, w.start, w.end) for w in windows_for_keys(keys)]
 
 
+def row_count_metadata(partitions: int, rows: int) -> dict:
+    """Dagster copies output metadata onto every partition a run materializes, so the standard row count is
+    only true for a one-partition run; a range run reports its total under its own name instead."""
+    n = partitions
+    if n <= 1:
+        return {"dagster/row_count": rows, "dagster/partition_row_count": rows}
+    return {"rows_in_run": rows, "partitions_in_run": n}
+
+
 def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefinition:
     is_master = resource.kind == "master"
     root = resource.root_table.name
@@ -123,6 +132,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
                 context.log.warning(f"{resource.path} {sl.company}: {w}")
         fetched(root)
         rows = load.rows()
+        partitions = len(context.partition_keys)
         common = {
             "sage_requests": totals["requests"],
             "sage_budget_left": budget_left if budget_left is not None else -1,
@@ -140,14 +150,14 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
             metadata={
                 **common,
                 "rows_per_table": dg.MetadataValue.json(rows),
-                "dagster/row_count": rows[root],
+                **row_count_metadata(partitions, rows[root]),
             },
         )
         for t in resource.tables[1:]:
             yield dg.Output(
                 WrittenWithParent(t.name, rows[t.name]),
                 output_name=t.name,
-                metadata={"dagster/row_count": rows[t.name]},
+                metadata=row_count_metadata(partitions, rows[t.name]),
             )
         yield from reference_check_results(context, resource, asset_key(root), load, warehouse)
 

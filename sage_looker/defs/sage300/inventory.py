@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from sage_looker.audit.archive import PageArchive
 from sage_looker.audit.replay import find_manifests, runs_of
-from sage_looker.defs.sage300.assets import IO_MANAGER_KEY, SAGE_POOL, asset_key, column_schema
+from sage_looker.defs.sage300.assets import IO_MANAGER_KEY, SAGE_POOL, asset_key, column_schema, row_count_metadata
 from sage_looker.defs.sage300.config import PlatformConfig
 from sage_looker.defs.sage300.loading import fetched, from_archive, read_from_archive, read_from_sage
 from sage_looker.defs.sage300.partitions import Partitions, windows_for_keys
@@ -131,7 +131,7 @@ def build_inventory_snapshot_asset(parts: Partitions, config: PlatformConfig) ->
                 load.audit[sl] = info
         fetched(SNAPSHOT.table)
         rows = load.rows()[SNAPSHOT.table]
-        return dg.Output(load, metadata={"dagster/row_count": rows, "dagster/partition_row_count": rows,
+        return dg.Output(load, metadata={**row_count_metadata(len(context.partition_keys), rows),
                                          "captured_now": len(capture), "replayed_from_archive": len(past)})
 
     return ic_item_snapshots

@@ -41,7 +41,7 @@ class SageWarehouseIOManager(dg.ConfigurableIOManager):
 
     def handle_output(self, context: dg.OutputContext, obj) -> None:
         if isinstance(obj, WrittenWithParent):
-            context.add_output_metadata({"dagster/row_count": obj.rows, "written_with": "parent transaction"})
+            context.add_output_metadata({"written_with": "parent transaction"})
             return
         wh = open_warehouse(self.target)
         try:
