@@ -23,7 +23,7 @@ def test_refresh_builds_marts_and_delivers_each_morning_report_once(platform):
     assert len(checks) > 50  # dbt tests, reconciliation tests included, surface as asset checks
     assert all(c.passed for c in checks)
 
-    sim = looker_resources._sim  # the embedded Looker simulator this process started
+    sim = looker_resources.embedded_looker_simulator()  # the one this process started for the refresh
     deliveries = sim.deliveries()
     plans = sorted(d.target_id for d in deliveries if d.kind == "scheduled_plan")
     triggers = [d for d in deliveries if d.kind == "datagroup"]

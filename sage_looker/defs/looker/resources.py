@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import dagster as dg
 
+from sage_looker.defs.embedded import once_per_process
 from sage_looker.looker.client import LookerClient
 from sage_looker.looker.errors import LookerConfigError
 from sage_looker.looker.settings import LookerSettings
 from sage_looker.security.credentials import CredentialsError, stored_secret
 from sage_looker.security.redaction import register_secret
-
-_lock = threading.Lock()
-_sim = None
-_ctx = None
 
 # What the bundled simulator serves: the sage_looker model's datagroup and the five morning dashboards.
 EMBEDDED_DEFAULTS = {
@@ -26,16 +22,21 @@ EMBEDDED_DEFAULTS = {
 }
 
 
+def _start():
+    from sage_looker.looker_sim import LookerSimConfig, run_looker_simulator
+
+    return run_looker_simulator(LookerSimConfig())
+
+
+def embedded_looker_simulator():
+    """The bundled Looker simulator of this process, started on first use."""
+    return once_per_process("looker", _start)
+
+
 def embedded_looker() -> tuple[str, str, str]:
     """Start (once per process) the bundled Looker simulator; returns (base_url, client_id, client_secret)."""
-    global _sim, _ctx
-    with _lock:
-        if _sim is None:
-            from sage_looker.looker_sim import LookerSimConfig, run_looker_simulator
-
-            _ctx = run_looker_simulator(LookerSimConfig())
-            _sim = _ctx.__enter__()
-        return _sim.base_url, _sim.client_id, _sim.config.client_secret
+    sim = embedded_looker_simulator()
+    return sim.base_url, sim.client_id, sim.config.client_secret
 
 
 class LookerResource(dg.ConfigurableResource):

@@ -63,8 +63,7 @@ def _master_deps(resource: Resource) -> list[dg.AssetDep]:
     return [dg.AssetDep(asset_key(m), partition_mapping=mapping) for m in masters]
 
 
-def _slices(context: dg.AssetExecutionContext, resource: Resource) -> list[Slice]:
-    keys = list(context.partition_keys)
+def _slices(keys: list[str], resource: Resource) -> list[Slice]:
     if resource.kind == "master":
         return [Slice(company=k) for k in keys]
     return [Slice(w.company, w.start, w.end) for w in windows_for_keys(keys)]
@@ -102,7 +101,8 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         budget_left = None
         archive = PageArchive()
         replay = from_archive(context)
-        for sl in _slices(context, resource):
+        keys = list(context.partition_keys)  # a year of company|date keys: computed once
+        for sl in _slices(keys, resource):
             if replay:  # rebuild from the raw page archive: zero Sage requests
                 for part, tables, info in read_from_archive(context, resource, sl, archive, warehouse, asset=root):
                     load.slices.append((part, tables))
@@ -132,7 +132,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
                 context.log.warning(f"{resource.path} {sl.company}: {w}")
         fetched(root)
         rows = load.rows()
-        partitions = len(context.partition_keys)
+        partitions = len(keys)
         common = {
             "sage_requests": totals["requests"],
             "sage_budget_left": budget_left if budget_left is not None else -1,
