@@ -16,8 +16,8 @@ from sage_looker.sage300 import catalog
 from sage_looker.sage300.columns import ColumnType
 from sage_looker.sage300.errors import SageDataError
 from sage_looker.sage300.flatten import Flattener
+from sage_looker_tests.samples import SAGE_SAMPLES as SAMPLES
 
-SAMPLES = Path("/work/shared/reference/sage300-sdk-samples")
 DECODE = msgspec.json.Decoder(float_hook=decimal.Decimal).decode
 D = Decimal
 

@@ -28,8 +28,8 @@ from sage_looker.sage300.errors import (
 
 from .conftest import PASSWORD, fast_settings
 from .fake_sage import BASE, Fault, FakeSage, error_body
+from sage_looker_tests.samples import SAGE_SAMPLES as SAMPLES
 
-SAMPLES = Path("/work/shared/reference/sage300-sdk-samples")
 
 
 def _vendors(fake: FakeSage, n: int, company: str = "SAMLTD") -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from sage_looker.sage300 import catalog
 from sage_looker_tests.sage300_sim.conftest import decode
+from sage_looker_tests.samples import SAGE_SAMPLES as SAMPLES
 
-SAMPLES = Path("/work/shared/reference/sage300-sdk-samples")
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM_TYPES = {"Edm.String", "Edm.Decimal", "Edm.DateTimeOffset", "Edm.Boolean", "Edm.Int64", "Edm.Int32"}
