@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from decimal import Decimal
-from pathlib import Path
 
 import msgspec
 import pyarrow as pa
