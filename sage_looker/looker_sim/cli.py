@@ -1,15 +1,16 @@
-"""`sage-looker simulate looker`: run the Looker simulator in the foreground until Ctrl-C."""
+"""`sage-looker simulate looker`: run the Looker simulator in the foreground until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
 import secrets
-import time
+import signal
 
 import click
 
 from sage_looker.looker_sim.config import LookerSimConfig
 from sage_looker.looker_sim.faults import FaultSpecError, parse_faults
-from sage_looker.looker_sim.simulator import run_looker_simulator
+from sage_looker.looker_sim.simulator import LookerSimulator
+from sage_looker.serving import serve_until_signalled
 
 
 def _check_faults(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -38,16 +39,16 @@ def looker_sim_command(host: str, port: int, client_id: str, client_secret: str 
     secret = client_secret or secrets.token_urlsafe(18)
     config = LookerSimConfig(host=host, port=port, client_id=client_id, client_secret=secret,
                              token_lifetime=token_lifetime, faults=faults, seed=seed)
-    with run_looker_simulator(config) as sim:
+    sim = LookerSimulator(config).start()
+    try:
         click.echo(f"Looker simulator listening on {sim.base_url}/api/4.0 (Ctrl-C to stop)")
         click.echo(f"export LOOKER_BASE_URL={sim.base_url}")
         click.echo(f"export LOOKER_CLIENT_ID={client_id}")
         click.echo(f"export LOOKER_CLIENT_SECRET={secret}")
         click.echo("export LOOKER_VERIFY_TLS=false LOOKER_DATAGROUPS=sage_looker::sage300_load "
                    "LOOKER_SCHEDULED_PLANS=1,2,3,4,5 LOOKER_PROJECT=sage_looker LOOKER_CONNECTION=sage_warehouse")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            click.echo(f"stopping; {len(sim.requests())} requests, {sim.logins()} logins, "
-                       f"{len(sim.deliveries())} deliveries")
+        signum = serve_until_signalled(sim.stop)
+    finally:
+        sim.stop()
+    click.echo(f"stopped on {signal.Signals(signum).name}; {len(sim.requests())} requests, {sim.logins()} logins, "
+               f"{len(sim.deliveries())} deliveries")

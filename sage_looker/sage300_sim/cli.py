@@ -1,14 +1,16 @@
-"""`sage-looker simulate sage300`: serve the simulator until Ctrl-C, or write its ground truth and exit."""
+"""`sage-looker simulate sage300`: serve the simulator until Ctrl-C or SIGTERM, or write its ground truth and exit."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import time
 
 import click
 
 from sage_looker.sage300_sim.config import SimulatorConfig
+from sage_looker.serving import serve_until_signalled
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,10 +65,5 @@ def sage300_command(host: str, port: int, seed: int, companies: str, days: int, 
     click.echo(f"  control: {sim.base_url}/_simulator/stats, /_simulator/truth, /_simulator/requests")
     if faults:
         click.echo(f"  faults: {faults}")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        click.echo("stopping", err=True)
-    finally:
-        sim.stop()
+    signum = serve_until_signalled(sim.stop)
+    click.echo(f"stopped on {signal.Signals(signum).name}", err=True)

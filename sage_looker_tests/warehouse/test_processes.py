@@ -24,7 +24,7 @@ class Writer:
         cmd = [sys.executable, "-m", WORKER, target, company, ",".join(d.isoformat() for d in days), *map(str, options)]
         self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def wait_for(self, path: Path, timeout: float = 30.0) -> None:
+    def wait_for(self, path: Path, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while not path.exists():
             if self.proc.poll() is not None:
@@ -34,7 +34,7 @@ class Writer:
                 pytest.fail(f"writer did not create {path.name} within {timeout}s")
             time.sleep(0.02)
 
-    def result(self, timeout: float = 60.0) -> dict:
+    def result(self, timeout: float = 300.0) -> dict:
         out, err = self.proc.communicate(timeout=timeout)
         assert self.proc.returncode == 0, err[-3000:]
         return json.loads(out.strip().splitlines()[-1])
