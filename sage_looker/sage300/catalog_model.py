@@ -10,6 +10,10 @@ from sage_looker.sage300.columns import COMPANY_COLUMN, ColumnType, snake
 
 MODULES = ("AP", "AR", "CS", "GL", "IC", "OE", "PO")
 
+# Properties Sage's Web API framework puts on every object, describing how a write is to be applied
+# (`UpdateOperation`: Unspecified/Insert/Update/Delete on a PATCH), not business data: dropped on read.
+FRAMEWORK_PROPERTIES = frozenset({"UpdateOperation"})
+
 
 def cols(**by_type: str) -> dict[str, ColumnType]:
     """`cols(text="VendorNumber VendorName", money="BatchTotal")` → {field: ColumnType}."""

@@ -377,6 +377,7 @@ class Sage300Client:
         tables = flattener.to_arrow()
         stats.rows = {name: t.num_rows for name, t in tables.items()}
         stats.warnings.extend(flattener.warnings)
+        stats.notes.extend(flattener.notes)
         if res.partition_date and (start is not None or end is not None):
             check_window(res, tables[res.table], start, end)
         return ReadResult(tables, stats)

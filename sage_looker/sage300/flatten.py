@@ -12,7 +12,8 @@ of Python values per table. Columns, in order:
   copy); a child key Sage omitted falls back to the 1-based position within the parent.
 - Fields Sage sent that the catalog does not declare, after the declared ones (first-seen order), with inferred
   types: bool → BOOLEAN, int/decimal → NUMBER (decimal(38,10), or exact text if it does not fit), strings →
-  text (ISO dates stay text), nested lists/objects → JSON text. OData annotations (`@odata.etag`) are dropped.
+  text (ISO dates stay text), nested lists/objects → JSON text. OData annotations (`@odata.etag`) and
+  Sage's framework properties (`UpdateOperation`) are dropped.
 - `_source_url` (the page URL, without credentials) and `_record_hash` (blake2b-128 hex over the row's
   non-null values in canonical text form, columns sorted by name: same data → same hash on every run).
 
@@ -35,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sage_looker.sage300 import catalog
-from sage_looker.sage300.catalog_model import Collection, Resource, Table
+from sage_looker.sage300.catalog_model import FRAMEWORK_PROPERTIES, Collection, Resource, Table
 from sage_looker.sage300.columns import COMPANY_COLUMN, ColumnType, snake
 from sage_looker.sage300.convert import _describe, convert, infer_extra
 from sage_looker.sage300.errors import SageDataError
@@ -131,10 +132,10 @@ class _Builder:
 
     def _register_extras(self, rec: Mapping[str, Any], extra: set[str]) -> None:
         """New undeclared fields get their column in Sage's field order (first-seen order across records);
-        OData annotations (`@odata.etag`) are ignored from now on."""
+        OData annotations (`@odata.etag`) and Sage's framework properties are ignored from now on."""
         for k in rec:
             if k in extra and k not in self.extras:
-                if k[:1] == "@" or k.startswith("odata."):
+                if k[:1] == "@" or k.startswith("odata.") or k in FRAMEWORK_PROPERTIES:
                     self.known.add(k)
                 else:
                     self.extras[k] = {}
@@ -162,6 +163,8 @@ class Flattener:
         self.builders = {t.name: _Builder(t, max(1, chunk_rows)) for t in self.resource.tables}
         self.extra_types: dict[str, dict[str, ColumnType]] = {}
         self.warnings: list[str] = []
+        # Information for the run log, not a problem: e.g. fields Sage added that the catalog does not declare.
+        self.notes: list[str] = []
         self._pd = self.resource.partition_date
         root = self.resource.root_table
         self._root = self.builders[root.name]
@@ -249,7 +252,7 @@ class Flattener:
             extra_types[col] = ctype
         self.extra_types[t.name] = extra_types
         if extra_types:
-            self.warnings.append(
+            self.notes.append(
                 f"{t.name}: {len(extra_types)} field(s) not in the catalog kept as extra columns: "
                 + ", ".join(extra_types)
             )

@@ -37,6 +37,7 @@ class ReadStats:
     budget_left: int = 0
     retries: int = 0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # information for the run log (INFO), not problems
     passes: int = 0
     count: int | None = None
     shifts: int = 0

@@ -130,6 +130,8 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
             budget_left = getattr(st, "budget_left", budget_left)
             for w in getattr(st, "warnings", None) or []:
                 context.log.warning(f"{resource.path} {sl.company}: {w}")
+            for note in getattr(st, "notes", None) or []:
+                context.log.info(f"{resource.path} {sl.company}: {note}")
         fetched(root)
         rows = load.rows()
         partitions = len(keys)
