@@ -17,6 +17,7 @@ ENV_VARS: dict[str, str] = {
     "verify_tls": "LOOKER_VERIFY_TLS",
     "timeout": "LOOKER_TIMEOUT",
     "max_retries": "LOOKER_MAX_RETRIES",
+    "run_once_retry_unconfirmed": "LOOKER_RETRY_UNCONFIRMED_RUNS",
     "datagroups": "LOOKER_DATAGROUPS",
     "scheduled_plan_ids": "LOOKER_SCHEDULED_PLANS",
     "lookml_project_id": "LOOKER_PROJECT",
@@ -43,9 +44,11 @@ class LookerSettings(BaseModel):
     # Wait before checking whether an ambiguous run_once was delivered, so a request still being
     # processed on the server has time to show up.
     delivery_settle_seconds: float = Field(default=3.0, ge=0)
-    # When False, an ambiguous run_once failure with no evidence of delivery is raised rather than
-    # retried: at-most-once even if the instance hides run_once copies (see delivery.py).
-    run_once_retry_unconfirmed: bool = True
+    # False (the default): an ambiguous run_once failure (the server may have processed it) with no evidence
+    # of delivery is recorded as `unknown`, never retried: at most once, whether or not the instance lists
+    # run_once copies. True (LOOKER_RETRY_UNCONFIRMED_RUNS=true) retries it: only for an instance known to list
+    # its run_once copies in GET /scheduled_plans, where "no copy listed" disproves delivery (see delivery.py).
+    run_once_retry_unconfirmed: bool = False
     datagroups: tuple[str, ...] = ()  # "model::datagroup" names or datagroup ids
     scheduled_plan_ids: tuple[str, ...] = ()
     lookml_project_id: str | None = None
