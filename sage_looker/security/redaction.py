@@ -68,6 +68,8 @@ def register_sage_credentials(user: str, password: str, password_case: str = "up
     forms.add(base64.b64encode(f"{user.upper()}:{wire}".encode()).decode())
     if not (user and password.upper() == user.upper()):
         forms |= cases
+    else:
+        forms = {f for f in forms if f.upper() != user.upper()}  # its %-encoding is the user ID too
     # else: a password equal to the user ID is shown wherever the user ID is (messages name the user for good
     # reasons) and cannot be hidden as text; its encoded forms (the Basic token above all) still are.
     for form in forms:
