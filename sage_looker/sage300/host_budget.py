@@ -92,8 +92,9 @@ def store_location(env: Mapping[str, str]) -> str:
     if explicit:
         return explicit
     warehouse = (env.get("SAGE_LOOKER_WAREHOUSE") or "").strip()
-    if warehouse.startswith(("postgresql:", "postgres:")):
-        return warehouse
+    scheme, sep, rest = warehouse.partition("://")
+    if sep and scheme.lower() in ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"):
+        return f"postgresql://{rest}"  # the warehouse every host of a deployment reaches
     return str(Path(env.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "sage_host_budget.sqlite")
 
 

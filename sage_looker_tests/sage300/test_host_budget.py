@@ -121,3 +121,31 @@ def test_slots_are_shared_between_gates_of_one_store_and_a_dead_process_frees_it
                 (f"{__import__('socket').gethostname()}:{pid}",))
     b.leave(b.enter("http://sage:80", 1))
     assert a.usage("http://sage:80")[1] == 0
+
+
+def test_the_postgresql_store_shares_slots_and_budget_between_gates():
+    import psycopg
+
+    from sage_looker_tests.pgserver import fresh_database
+
+    with fresh_database("hostbudget") as url:
+        settings = GateSettings(3, 3600.0, 0.2, url)
+        a, b = SharedHostGate(settings), SharedHostGate(settings)  # two hosts' processes, one warehouse
+        held = a.enter("https://erp:443", 1)
+        entered = threading.Event()
+
+        def other() -> None:
+            b.leave(b.enter("https://erp:443", 1))
+            entered.set()
+
+        t = threading.Thread(target=other, daemon=True)
+        t.start()
+        assert not entered.wait(0.3)  # the host's only slot is a's, although b is another process
+        a.leave(held)
+        assert entered.wait(30)
+        a.leave(a.enter("https://erp:443", 1))
+        with pytest.raises(SageHostBudgetExceeded, match="has had 3 requests in the last 3600 s"):
+            b.enter("https://erp:443", 1)
+        with psycopg.connect(url) as con:
+            assert con.execute("SELECT COUNT(*) FROM sage300_audit.sage_host_requests").fetchone()[0] == 3
+            assert con.execute("SELECT COUNT(*) FROM sage300_audit.sage_host_leases").fetchone()[0] == 0
