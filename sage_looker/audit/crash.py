@@ -1,7 +1,7 @@
 """Crash points for the crash tests: `SAGE_LOOKER_CRASH_AT=<point>[:<asset>]` makes the process SIGKILL itself
 when the load reaches that step boundary (for that asset only, when one is named). A no-op unless set.
 
-Points: `after_plan` (Looker: a scheduled plan recorded delivered; scope = plan id), `after_fetch` (every page read and archived, nothing written), `mid_write` (inside the warehouse
+Points: `after_fetch` (every page read and archived, nothing written), `mid_write` (inside the warehouse
 transaction, the root table replaced, its children not yet), `before_ledger` (all tables written, the ledger
 row not yet, still uncommitted), `after_commit` (data and ledger row committed, Dagster not told).
 A real SIGKILL, not an exception: no `finally`, no rollback, no atexit handler runs, exactly like the OOM

@@ -32,7 +32,6 @@ from typing import Any
 import pyarrow as pa
 
 from sage_looker.audit import AUDIT_SCHEMA
-from sage_looker.audit.crash import crash_point
 from sage_looker.audit.ledger import TS, read_ledger, scrub
 from sage_looker.looker.errors import LookerDeliveryError, LookerError
 from sage_looker.warehouse.backend import Warehouse
@@ -160,7 +159,6 @@ def deliver(client: Any, datagroups: Sequence[str], plans: Sequence[str], log: D
         runs.append(r)
         log.add(PLAN, pid, "delivered", name=r.name, evidence=r.evidence, attempts=r.attempts,
                 detail=r.as_metadata())
-        crash_point("after_plan", pid)
     return triggers, runs
 
 
