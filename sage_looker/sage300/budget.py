@@ -5,7 +5,7 @@ so a run stops with `SageBudgetExceeded` before it sends request number limit+1.
 
 `HostLimiter` bounds requests in flight per Sage host (scheme, host, port) across every client of the
 process; Sage (IIS app pools) copes with 1-2 concurrent requests. By itself it does not span processes: a
-`HostGate` installed with `set_host_gate` (host_budget.py: a per-host request budget over a rolling window and
+`HostGate` installed for the host with `set_host_gate` (host_budget.py: a per-host request budget over a rolling window and
 slots shared by every run, process and host of a deployment) is entered inside each slot, so the request is
 counted and bounded there too before it is sent.
 """
@@ -66,13 +66,17 @@ class HostGate(Protocol):
     def leave(self, lease: str) -> None: ...
 
 
-_host_gate: HostGate | None = None
+_host_gates: dict[tuple[str, str, int], HostGate] = {}
 
 
-def set_host_gate(gate: HostGate | None) -> None:
-    """Install (or remove, with None) the gate every HostLimiter of this process enters for each request."""
-    global _host_gate
-    _host_gate = gate
+def set_host_gate(url: str, gate: HostGate | None) -> None:
+    """Install (or remove, with None) the gate the HostLimiter of `url`'s host enters for each request. Per
+    host: only the Sage servers configured for shared protection are gated."""
+    key = HostLimiter.host_key(url)
+    if gate is None:
+        _host_gates.pop(key, None)
+    else:
+        _host_gates[key] = gate
 
 
 class HostLimiter:
@@ -142,7 +146,7 @@ class HostLimiter:
     def slot(self) -> Iterator[None]:
         self.acquire()
         try:
-            gate = _host_gate
+            gate = _host_gates.get(self.key)
             if gate is None:
                 yield
                 return

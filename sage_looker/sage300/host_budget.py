@@ -240,18 +240,19 @@ _gates: dict[GateSettings, SharedHostGate] = {}
 _gates_lock = threading.Lock()
 
 
-def install_shared_gate(env: Mapping[str, str] | None = None, *, lease_seconds: float = 600.0) -> SharedHostGate | None:
-    """Make every Sage client of this process take the shared budget and slots configured by `env`
-    (SAGE300_HOST_BUDGET*, SAGE_LOOKER_WAREHOUSE, SAGE_LOOKER_HOME); None when switched off."""
+def install_shared_gate(url: str, env: Mapping[str, str] | None = None, *,
+                        lease_seconds: float = 600.0) -> SharedHostGate | None:
+    """Make every Sage client of this process that calls `url`'s host take the shared budget and slots
+    configured by `env` (SAGE300_HOST_BUDGET*, SAGE_LOOKER_WAREHOUSE, SAGE_LOOKER_HOME); None when off."""
     from sage_looker.sage300.budget import set_host_gate
 
     settings = GateSettings.from_env(env)
     if settings is None:
-        set_host_gate(None)
+        set_host_gate(url, None)
         return None
     with _gates_lock:
         gate = _gates.get(settings)
         if gate is None:
             gate = _gates[settings] = SharedHostGate(settings, lease_seconds=lease_seconds)
-    set_host_gate(gate)
+    set_host_gate(url, gate)
     return gate

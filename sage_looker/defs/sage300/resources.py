@@ -62,7 +62,7 @@ class Sage300Resource(dg.ConfigurableResource):
             client = self._clients.get(run_id)
             if client is None:
                 settings = self.settings()
-                install_shared_gate()  # the per-host budget and slots shared with every other run
+                install_shared_gate(settings.url)  # the per-host budget and slots shared with every other run
                 client = Sage300Client(settings, budget=RequestBudget(settings.max_requests_per_run))
                 self._clients[run_id] = client
             return client
@@ -70,7 +70,7 @@ class Sage300Resource(dg.ConfigurableResource):
     def sensor_client(self, budget: int) -> Sage300Client:
         """A client with its own small budget, for one sensor tick."""
         settings = self.settings()
-        install_shared_gate()
+        install_shared_gate(settings.url)
         return Sage300Client(settings, budget=RequestBudget(min(budget, settings.max_requests_per_run)))
 
     def teardown_after_execution(self, context) -> None:
