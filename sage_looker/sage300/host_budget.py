@@ -146,16 +146,24 @@ class SharedHostGate:
     def _connection(self) -> Any:
         con = getattr(self._local, "con", None)
         if con is None:
-            if self._postgres:
-                import psycopg
+            try:
+                if self._postgres:
+                    import psycopg
 
-                con = psycopg.connect(self.settings.store, autocommit=True, connect_timeout=10)
-            else:
-                path = Path(self.settings.store)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                con = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute("PRAGMA synchronous=NORMAL")
+                    con = psycopg.connect(self.settings.store, autocommit=True, connect_timeout=10)
+                else:
+                    path = Path(self.settings.store)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    con = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+                    con.execute("PRAGMA journal_mode=WAL")
+                    con.execute("PRAGMA synchronous=NORMAL")
+            except Exception as exc:  # never send to Sage unprotected: stop, saying where the store is
+                from sage_looker.warehouse.targets import redact
+
+                raise SageConfigError(
+                    f"the shared Sage host budget store {redact(self.settings.store)} cannot be opened "
+                    f"({type(exc).__name__}); fix {ENV_STORE} (or the warehouse it defaults to), or set "
+                    f"{ENV_BUDGET}=off to run without the shared budget") from None
             self._local.con = con
         return con
 
