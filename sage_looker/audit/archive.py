@@ -13,8 +13,10 @@ rows received, records taken) and which pass the client accepted (`Page.restarte
 pages of abandoned passes are kept for the audit but never replayed). Bodies are written as they arrive, so
 memory holds one page; the manifest (a few hundred bytes per page) is written once the read is complete.
 
-Objects are verified against their hash on every read. No fsync: a killed process loses nothing the OS has
-(the crash tests SIGKILL); a power loss may lose the last objects, which a replay reports as missing.
+Objects are verified against their hash on every read. Durability (local roots): every file is fsynced
+before its rename, and every directory that gained an entry (the rename, a new `objects/ab/`) is fsynced when
+the manifest is written, which is before the slice's ledger row commits: a ledger row never names an object a
+power loss could take back. Object stores put whole objects durably themselves.
 Secrets: bodies are Sage's JSON (no credentials); URLs are stored as the client yields them, stripped of
 userinfo; the archive root itself is never written anywhere (it may carry object-store credentials).
 """
@@ -27,6 +29,7 @@ import gzip
 import hashlib
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -88,6 +91,8 @@ class PageArchive:
     def __post_init__(self) -> None:
         self.fs, self.base = fsspec.core.url_to_fs(self.root)
         self.local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,))
+        self._dirty_dirs: set[str] = set()  # directories with entries not yet fsynced
+        self._dirty_lock = threading.Lock()
 
     def __repr__(self) -> str:  # never the root: an object-store URL may carry credentials
         return f"PageArchive(protocol={self.fs.protocol!r})"
@@ -100,11 +105,20 @@ class PageArchive:
         path = self._path(relative)
         if self.local:
             # Write-then-rename: a reader (or a crash) never sees half an object or half a manifest.
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            parent = Path(path).parent
+            if not parent.is_dir():
+                missing = [d for d in (parent, *parent.parents) if not d.exists()]
+                parent.mkdir(parents=True, exist_ok=True)
+                with self._dirty_lock:  # their own entries, in their parents
+                    self._dirty_dirs.update(str(d.parent) for d in missing)
             tmp = f"{path}.{uuid.uuid4().hex}.tmp"
             with open(tmp, "wb") as fh:
                 fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())  # the bytes are on disk before the name points at them
             os.replace(tmp, path)
+            with self._dirty_lock:
+                self._dirty_dirs.add(str(parent))
         else:  # object stores put whole objects atomically
             self.fs.pipe_file(path, data)
 
@@ -147,7 +161,26 @@ class PageArchive:
         return ManifestRecorder(self, run_id, asset, resource, company, start, end)
 
     def write_manifest(self, relative: str, manifest: dict[str, Any]) -> None:
+        """Write the manifest, then make it and every object written so far durable (the caller commits the
+        ledger row naming them next)."""
         self._write(relative, json.dumps(manifest, indent=1, sort_keys=True).encode())
+        self.sync()
+
+    def sync(self) -> None:
+        """fsync every directory that gained an entry since the last sync (deepest first)."""
+        if not self.local:
+            return
+        with self._dirty_lock:
+            dirty, self._dirty_dirs = self._dirty_dirs, set()
+        for d in sorted(dirty, key=len, reverse=True):
+            try:
+                fd = os.open(d, os.O_RDONLY)
+            except FileNotFoundError:
+                continue
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def manifest(self, relative: str) -> dict[str, Any]:
         try:
@@ -162,6 +195,7 @@ class PageArchive:
         """The slice read by this manifest is in the warehouse (the ledger says so too; this marker lets a
         replay find committed reads when the warehouse, and its ledger, are gone)."""
         self._write(relative + ".committed", json.dumps({"run_id": run_id}).encode())
+        self.sync()
 
     def committed_manifests(self, company: str, asset: str) -> list[str]:
         """Committed manifests of an asset and company, oldest first (the fallback when there is no ledger)."""

@@ -1,18 +1,23 @@
 """Looker deliveries: what each refresh told Looker, recorded in `sage300_audit.looker_deliveries`, and replayed.
 
-One row per datagroup trigger and per scheduled plan run: run id (and, for a replay, the run it replays),
-kind, target (datagroup `model::name` or plan id), outcome, how delivery is known, attempts, error. Outcomes:
+One row per event, written AS IT HAPPENS (a crash after plan 1 still shows plan 1 delivered): run id (and, for a
+replay, the run it replays), kind, target (datagroup `model::name` or plan id), outcome, how delivery is known,
+attempts, error. Outcomes:
 
+- `started`: a plan's run_once is about to be sent. Superseded by the plan's next row; left alone (the process
+  died while Looker may have been sending the report) it counts as `unknown`;
 - `delivered`: Looker confirmed it (a plan: the run_once response, or evidence after an ambiguous failure);
 - `failed`: it was not done (safe to do again);
-- `unknown`: a plan whose run_once failed ambiguously and whose delivery could not be confirmed or ruled out;
+- `unknown`: a plan whose run_once failed ambiguously and whose delivery could not be confirmed or ruled out.
+  Shown as a failed delivery; replayed only when asked (`--include-unknown`): a duplicate e-mail to the CFO is
+  worse than a missing one, as in `looker/delivery.py`;
 - `skipped`: a plan not attempted because the datagroups failed (dashboards would have shown stale cache).
 
 `replay(...)` re-triggers what a run should have triggered: every datagroup of the run (a trigger is an
-idempotent timestamp) and every plan not yet delivered by the run or an earlier replay of it, each plan through
-the client's exactly-once `run_scheduled_plan_once`; `unknown` ones only when asked (a duplicate e-mail to the
-CFO is worse than a missing one, as in `looker/delivery.py`). For a load run that never reached Looker (its
-refresh did not run), it triggers the configured datagroups and plans.
+idempotent timestamp) and every configured plan not yet delivered by the run or an earlier replay of it (never
+attempted, failed or skipped). The run id may be the refresh run's or a load run's: a load is served by the
+first refresh recorded after it; a load no refresh followed gets the configured deliveries, recorded as a
+replay of the load, so a second replay sends nothing again.
 """
 
 from __future__ import annotations
@@ -46,11 +51,30 @@ class NothingToReplay(Exception):
     pass
 
 
+STARTED = "started"
+
+
+def final_outcomes(rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """{(kind, target): outcome} after every row, oldest first: the latest row wins, a delivery is never undone,
+    and a plan left `started` is `unknown`."""
+    out: dict[tuple[str, str], str] = {}
+    for r in rows:
+        key = (r["kind"], r["target"])
+        if out.get(key) != "delivered":
+            out[key] = r["outcome"]
+    return {k: ("unknown" if o == STARTED else o) for k, o in out.items()}
+
+
 @dataclass
 class DeliveryLog:
+    """The events of one refresh (or replay). With `wh`, each row is appended to the warehouse when it is added;
+    a row the warehouse refused is kept and written by `save`."""
+
     run_id: str
     replay_of: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
+    wh: Warehouse | None = None
+    _saved: int = 0
 
     def add(self, kind: str, target: str, outcome: str, *, name: str | None = None, evidence: str | None = None,
             attempts: int = 0, detail: dict | None = None, error: BaseException | None = None) -> None:
@@ -62,18 +86,38 @@ class DeliveryLog:
             "error_message": scrub(str(error))[:2000] if error is not None else None,
             "recorded_at": dt.datetime.now(dt.timezone.utc),
         })
+        if self.wh is not None:
+            self.save(self.wh)
+
+    @property
+    def outcomes(self) -> dict[tuple[str, str], str]:
+        return final_outcomes(self.rows)
 
     @property
     def complete(self) -> bool:
-        return all(r["outcome"] == "delivered" for r in self.rows)
+        return all(o == "delivered" for o in self.outcomes.values())
 
     def problems(self) -> list[str]:
-        return [f"{r['kind']} {r['target']}: {r['outcome']}" + (f" ({r['error_class']})" if r["error_class"] else "")
-                for r in self.rows if r["outcome"] != "delivered"]
+        errors = {(r["kind"], r["target"]): r["error_class"] for r in self.rows if r["error_class"]}
+        out = []
+        for (kind, target), o in self.outcomes.items():
+            if o == "delivered":
+                continue
+            note = " (may have been delivered: check Looker before sending it again)" if o == "unknown" else ""
+            cls = f" ({errors[(kind, target)]})" if (kind, target) in errors else ""
+            out.append(f"{kind} {target}: {o}{cls}{note}")
+        return out
+
+    @property
+    def unsaved(self) -> int:
+        return len(self.rows) - self._saved
 
     def save(self, wh: Warehouse) -> None:
-        if self.rows:
-            wh.append_rows(AUDIT_SCHEMA, DELIVERIES, pa.Table.from_pylist(self.rows, schema=DELIVERY_SCHEMA))
+        """Append the rows not yet written (one transaction)."""
+        pending = self.rows[self._saved:]
+        if pending:
+            wh.append_rows(AUDIT_SCHEMA, DELIVERIES, pa.Table.from_pylist(pending, schema=DELIVERY_SCHEMA))
+            self._saved = len(self.rows)
 
 
 def deliver(client: Any, datagroups: Sequence[str], plans: Sequence[str], log: DeliveryLog) -> tuple[list, list]:
@@ -103,6 +147,7 @@ def deliver(client: Any, datagroups: Sequence[str], plans: Sequence[str], log: D
         if not groups_ok:
             log.add(PLAN, pid, "skipped", evidence="datagroups failed")
             continue
+        log.add(PLAN, pid, STARTED)  # written before the POST: a crash from here on reads as `unknown`
         try:
             r = client.run_scheduled_plan_once(pid)
         except LookerDeliveryError as exc:
@@ -130,20 +175,46 @@ def read_deliveries(wh: Warehouse, run_id: str) -> list[dict[str, Any]]:
         raise
 
 
+def _refresh_after_load(wh: Warehouse, load_run: str) -> str | None:
+    """The first refresh (not a replay) recorded after the load's last ledger row: the one that told Looker about
+    the load's data. None when the run is not a load, or no refresh followed it."""
+    loads = read_ledger(wh, "run_id = ?", [load_run])
+    if not loads:
+        return None
+    finished = max(r["finished_at"] for r in loads)
+    sql = (f"SELECT run_id FROM {qualified(AUDIT_SCHEMA, DELIVERIES)} WHERE replay_of IS NULL AND recorded_at >= ? "
+           "ORDER BY recorded_at, delivery_id LIMIT 1")
+    try:
+        rows = wh.read_arrow(sql, [finished]).to_pylist()
+    except Exception as exc:
+        if "does not exist" in str(exc).lower():
+            return None
+        raise
+    return rows[0]["run_id"] if rows else None
+
+
+def resolve_run(wh: Warehouse, run_id: str) -> str:
+    """The run whose deliveries a replay of `run_id` completes: itself when it recorded deliveries (a refresh, or
+    a load already replayed), else the refresh that followed the load `run_id`, else `run_id` (a load no refresh
+    reached, or an unknown id: `to_replay` tells which)."""
+    if read_deliveries(wh, run_id):
+        return run_id
+    return _refresh_after_load(wh, run_id) or run_id
+
+
 def to_replay(wh: Warehouse, run_id: str, configured: tuple[Sequence[str], Sequence[str]], *,
               include_unknown: bool = False) -> tuple[list[str], list[str], list[str]]:
-    """(datagroups, plans, held back) that a replay of `run_id` should trigger."""
+    """(datagroups, plans, held back) that a replay of `run_id` (already resolved) should trigger."""
     rows = read_deliveries(wh, run_id)
     if not rows:
         if not read_ledger(wh, "run_id = ?", [run_id]):
             raise NothingToReplay(f"no Looker delivery and no load recorded for run {run_id}: check the run id "
                                   "(the Dagster run of the load, or of its looker/refresh asset)")
         return list(configured[0]), list(configured[1]), []  # the load's refresh never reached Looker
-    groups = list(dict.fromkeys(r["target"] for r in rows if r["kind"] == DATAGROUP))
-    outcome: dict[str, str] = {}
-    for r in rows:
-        if r["kind"] == PLAN and outcome.get(r["target"]) != "delivered":
-            outcome[r["target"]] = r["outcome"]  # latest, but a delivery is never undone
+    groups = list(dict.fromkeys(r["target"] for r in rows if r["kind"] == DATAGROUP)) or list(configured[0])
+    outcome = {t: o for (k, t), o in final_outcomes(rows).items() if k == PLAN}
+    for pid in configured[1]:  # a plan the run never reached (it crashed or stopped before it) was not delivered
+        outcome.setdefault(str(pid), "failed")
     plans = [p for p, o in outcome.items() if o in ("failed", "skipped") or (o == "unknown" and include_unknown)]
     held = [p for p, o in outcome.items() if o == "unknown" and not include_unknown]
     return groups, plans, held
@@ -151,10 +222,20 @@ def to_replay(wh: Warehouse, run_id: str, configured: tuple[Sequence[str], Seque
 
 def replay(wh: Warehouse, client: Any, run_id: str, configured: tuple[Sequence[str], Sequence[str]], *,
            include_unknown: bool = False, new_run_id: str | None = None) -> tuple[DeliveryLog, list[str]]:
-    groups, plans, held = to_replay(wh, run_id, configured, include_unknown=include_unknown)
-    log = DeliveryLog(new_run_id or f"replay-looker-{uuid.uuid4().hex[:12]}", replay_of=run_id)
+    """Replay what `run_id` (a refresh run or a load run) did not deliver; returns (log, plans held back).
+    `log.replay_of` is the run replayed (the refresh that served a load, when given the load's id)."""
+    target = resolve_run(wh, run_id)
+    groups, plans, held = to_replay(wh, target, configured, include_unknown=include_unknown)
+    log = DeliveryLog(new_run_id or f"replay-looker-{uuid.uuid4().hex[:12]}", replay_of=target, wh=wh)
+    if not plans and not held and all_delivered(wh, target):
+        return log, held  # everything was delivered: nothing is sent again, not even a datagroup trigger
     try:
         deliver(client, groups, plans, log)
     finally:
         log.save(wh)
     return log, held
+
+
+def all_delivered(wh: Warehouse, run_id: str) -> bool:
+    rows = read_deliveries(wh, run_id)
+    return bool(rows) and all(o == "delivered" for o in final_outcomes(rows).values())

@@ -98,7 +98,8 @@ def replay_command(company: str, day: dt.datetime, to: dt.datetime | None, from_
               help="also re-run plans whose delivery could not be confirmed (may e-mail a report twice)")
 def replay_looker_command(run_id: str, include_unknown: bool) -> None:
     """Re-trigger what the run should have triggered in Looker: its datagroups, and every scheduled plan it
-    did not deliver (each exactly once). Recorded in sage300_audit.looker_deliveries."""
+    did not deliver (each at most once; what was delivered is never sent again). RUN_ID may be the load's run or
+    its refresh's. Recorded in sage300_audit.looker_deliveries."""
     from sage_looker.audit.deliveries import NothingToReplay, replay
     from sage_looker.defs.looker.resources import looker_resource_from_env
     from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
@@ -118,7 +119,9 @@ def replay_looker_command(run_id: str, include_unknown: bool) -> None:
         raise click.ClickException(str(exc)) from None
     finally:
         wh.close()
-    for r in log.rows:
+    if log.replay_of != run_id:
+        click.echo(f"run {run_id} is a load; its Looker deliveries are those of refresh run {log.replay_of}")
+    for r in (r for r in log.rows if r["outcome"] != "started"):  # each plan's own row follows its `started`
         click.echo(f"{r['kind']:<16}{r['target']:<36}{r['outcome']}"
                    + (f"  ({r['error_class']}: {r['error_message']})" if r["error_class"] else ""))
     for pid in held:

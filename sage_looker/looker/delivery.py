@@ -11,14 +11,17 @@ after a timeout, a 5xx or a reset connection can email the CFO twice. So:
 3. After an ambiguous failure, wait `delivery_settle_seconds` (a request still being processed gets
    time to land) and look for evidence of delivery: a *new* plan id in the owner's list that is a
    run_once copy of the same target with the same name, or the source plan's `last_run_at` having
-   moved. Evidence found: done, report it (`evidence`). None: back off and POST again.
+   moved. Evidence found: done, report it (`evidence`). None: by default stop with
+   `LookerDeliveryError(delivered=None)` (recorded as `unknown`); only with
+   `run_once_retry_unconfirmed` (LOOKER_RETRY_UNCONFIRMED_RUNS=true) back off and POST again.
 4. If the evidence lookup itself fails, stop: the outcome is unknown and a blind retry could deliver
    twice (`LookerDeliveryError(delivered=None)`).
 
-Assumption [I]: real Looker lists run_once copies in `GET /scheduled_plans` (the spec does not say
-either way; the simulator does by default) or stamps the source's `last_run_at`. Where neither holds,
-set `run_once_retry_unconfirmed=False`: an unconfirmed ambiguous failure is then raised, never retried
-(at-most-once). A concurrent run of the same plan by the same owner started by someone else inside
+The spec does not say whether real Looker lists run_once copies in `GET /scheduled_plans` or stamps
+the source's `last_run_at`. Where neither holds, "no evidence" proves nothing, and a retry after an
+HTML 502 that the server had already processed e-mails the CFO twice. So the default is at most once:
+an unconfirmed ambiguous failure is never retried. Retrying it is for an instance known to list its
+copies (`run_once_retry_unconfirmed=True`). A concurrent run of the same plan by the same owner started by someone else inside
 the window would be taken as ours: a missed report is preferred over a duplicate.
 """
 
@@ -75,9 +78,10 @@ class PlanRunner:
                     return ScheduledPlanRun(plan_id, plan.name, run_id, attempt, evidence, tuple(failures))
                 if not self._settings.run_once_retry_unconfirmed:
                     raise LookerDeliveryError(
-                        f"scheduled plan {plan_id} ({plan.name!r}): {exc.reason}; no evidence of delivery "
-                        f"found and retries of unconfirmed runs are disabled, so it may or may not have been "
-                        f"delivered", plan_id=plan_id, delivered=None) from None
+                        f"scheduled plan {plan_id} ({plan.name!r}): {exc.reason}; Looker may have processed the "
+                        f"request but shows no evidence of delivery, so it was not sent again (at most once; "
+                        f"LOOKER_RETRY_UNCONFIRMED_RUNS=true retries on an instance that lists run_once copies): "
+                        f"it may or may not have been delivered", plan_id=plan_id, delivered=None) from None
                 if attempt < attempts:
                     self._sleep(self._t.backoff_seconds(attempt))
                 continue

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+from sage_looker.security.transport_safety import is_safe_http
 
 from sage_looker.looker.errors import LookerConfigError
 
@@ -17,6 +19,8 @@ ENV_VARS: dict[str, str] = {
     "verify_tls": "LOOKER_VERIFY_TLS",
     "timeout": "LOOKER_TIMEOUT",
     "max_retries": "LOOKER_MAX_RETRIES",
+    "run_once_retry_unconfirmed": "LOOKER_RETRY_UNCONFIRMED_RUNS",
+    "allow_insecure_http": "LOOKER_ALLOW_INSECURE_HTTP",
     "datagroups": "LOOKER_DATAGROUPS",
     "scheduled_plan_ids": "LOOKER_SCHEDULED_PLANS",
     "lookml_project_id": "LOOKER_PROJECT",
@@ -43,9 +47,14 @@ class LookerSettings(BaseModel):
     # Wait before checking whether an ambiguous run_once was delivered, so a request still being
     # processed on the server has time to show up.
     delivery_settle_seconds: float = Field(default=3.0, ge=0)
-    # When False, an ambiguous run_once failure with no evidence of delivery is raised rather than
-    # retried: at-most-once even if the instance hides run_once copies (see delivery.py).
-    run_once_retry_unconfirmed: bool = True
+    # False (the default): an ambiguous run_once failure (the server may have processed it) with no evidence
+    # of delivery is recorded as `unknown`, never retried: at most once, whether or not the instance lists
+    # run_once copies. True (LOOKER_RETRY_UNCONFIRMED_RUNS=true) retries it: only for an instance known to list
+    # its run_once copies in GET /scheduled_plans, where "no copy listed" disproves delivery (see delivery.py).
+    run_once_retry_unconfirmed: bool = False
+    # The login POST carries the client secret: plain http is refused except to this machine (loopback) or
+    # when explicitly allowed (LOOKER_ALLOW_INSECURE_HTTP=true, e.g. behind a TLS-terminating sidecar).
+    allow_insecure_http: bool = False
     datagroups: tuple[str, ...] = ()  # "model::datagroup" names or datagroup ids
     scheduled_plan_ids: tuple[str, ...] = ()
     lookml_project_id: str | None = None
@@ -57,6 +66,10 @@ class LookerSettings(BaseModel):
         url = value.strip().rstrip("/")
         if not url.startswith(("http://", "https://")) or len(url.split("://", 1)[1]) == 0:
             raise ValueError("must be an http(s) URL such as https://acme.cloud.looker.com")
+        if "@" in url.split("://", 1)[1].split("/", 1)[0]:
+            # Never echoed: the user info may be a password. It would also show in metadata and logs.
+            raise ValueError("must not carry credentials (user:password@); remove them and set LOOKER_CLIENT_ID "
+                             "and LOOKER_CLIENT_SECRET instead")
         # A common slip is pasting the API URL; the client adds the version itself.
         for suffix in ("/api/4.0", "/api"):
             url = url.removesuffix(suffix)
@@ -83,6 +96,15 @@ class LookerSettings(BaseModel):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @model_validator(mode="after")
+    def _no_secret_over_plain_http(self) -> "LookerSettings":
+        if not self.allow_insecure_http and not is_safe_http(self.base_url):
+            raise ValueError(
+                "LOOKER_BASE_URL: plain http:// to a host other than this machine would send the client secret "
+                "unencrypted; use https://, or set LOOKER_ALLOW_INSECURE_HTTP=true if the network path is "
+                "protected otherwise")
+        return self
+
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/api/4.0"
@@ -104,5 +126,6 @@ class LookerSettings(BaseModel):
                     problems.append(f"{var} is not set")
                 else:
                     # Never echo the value: it may be the secret.
-                    problems.append(f"{var}: {err['msg'].removeprefix('Value error, ')}")
+                    msg = err["msg"].removeprefix("Value error, ")
+                    problems.append(f"{var}: {msg}" if var else msg)  # a whole-settings rule names its variables
             raise LookerConfigError("invalid Looker settings:\n  " + "\n  ".join(dict.fromkeys(problems))) from None

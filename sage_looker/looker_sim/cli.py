@@ -32,13 +32,17 @@ def _check_faults(ctx: click.Context, param: click.Parameter, value: str) -> str
 @click.option("--faults", default="", callback=_check_faults,
               help="Fault spec, e.g. '429=burst:3,502html=0.1,503-after@scheduled_plan_run_once_by_id=burst:1'.")
 @click.option("--seed", default=0, show_default=True, help="Seed of probabilistic faults.")
+@click.option("--hide-run-once-copies", is_flag=True,
+              help="Do not list run_once's one-off copies in GET /scheduled_plans (as an instance may not): "
+                   "an ambiguous run_once failure then leaves no evidence either way.")
 def looker_sim_command(host: str, port: int, client_id: str, client_secret: str | None, token_lifetime: int,
-                       faults: str, seed: int) -> None:
+                       faults: str, seed: int, hide_run_once_copies: bool) -> None:
     """Serve a simulated Looker API 4.0 (model sage_looker, datagroup sage300_load, schedules 1..5)."""
     # A simulator's made-up secret is printed on purpose: it is what a local client must be given.
     secret = client_secret or secrets.token_urlsafe(18)
     config = LookerSimConfig(host=host, port=port, client_id=client_id, client_secret=secret,
-                             token_lifetime=token_lifetime, faults=faults, seed=seed)
+                             token_lifetime=token_lifetime, faults=faults, seed=seed,
+                             run_once_copies_listed=not hide_run_once_copies)
     sim = LookerSimulator(config).start()
     try:
         click.echo(f"Looker simulator listening on {sim.base_url}/api/4.0 (Ctrl-C to stop)")

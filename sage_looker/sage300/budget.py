@@ -4,7 +4,10 @@
 so a run stops with `SageBudgetExceeded` before it sends request number limit+1.
 
 `HostLimiter` bounds requests in flight per Sage host (scheme, host, port) across every client of the
-process; Sage (IIS app pools) copes with 1-2 concurrent requests. It does not span processes.
+process; Sage (IIS app pools) copes with 1-2 concurrent requests. By itself it does not span processes: a
+`HostGate` installed for the host with `set_host_gate` (host_budget.py: a per-host request budget over a rolling window and
+slots shared by every run, process and host of a deployment) is entered inside each slot, so the request is
+counted and bounded there too before it is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from collections.abc import Iterator
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sage_looker.sage300.errors import SageBudgetExceeded
@@ -51,6 +55,28 @@ class RequestBudget:
 
     def __repr__(self) -> str:
         return f"RequestBudget(limit={self.limit}, used={self._used})"
+
+
+class HostGate(Protocol):
+    """Shared across processes: `enter` waits for room (or raises a SageError saying why not) and records the
+    request; `leave` frees its slot."""
+
+    def enter(self, host: str, limit: int) -> str: ...
+
+    def leave(self, lease: str) -> None: ...
+
+
+_host_gates: dict[tuple[str, str, int], HostGate] = {}
+
+
+def set_host_gate(url: str, gate: HostGate | None) -> None:
+    """Install (or remove, with None) the gate the HostLimiter of `url`'s host enters for each request. Per
+    host: only the Sage servers configured for shared protection are gated."""
+    key = HostLimiter.host_key(url)
+    if gate is None:
+        _host_gates.pop(key, None)
+    else:
+        _host_gates[key] = gate
 
 
 class HostLimiter:
@@ -111,10 +137,23 @@ class HostLimiter:
             self._in_flight -= 1
             self._cond.notify()
 
+    @property
+    def host(self) -> str:
+        scheme, host, port = self.key
+        return f"{scheme}://{host}:{port}"
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         self.acquire()
         try:
-            yield
+            gate = _host_gates.get(self.key)
+            if gate is None:
+                yield
+                return
+            lease = gate.enter(self.host, self._limit)
+            try:
+                yield
+            finally:
+                gate.leave(lease)
         finally:
             self.release()

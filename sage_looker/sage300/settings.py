@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from sage_looker.sage300.errors import SageConfigError
+from sage_looker.security.transport_safety import refuse_basic_over_http
 
 COMPANY_PATTERN = re.compile(r"^[A-Z0-9]{1,6}$")
 _USER_PATTERN = re.compile(r"^[A-Za-z][^\s:]{0,7}$")
@@ -162,7 +163,7 @@ class Sage300Settings(BaseModel):
                 raw[field] = value
         raw.update(overrides)
         try:
-            return cls(**raw)
+            settings = cls(**raw)
         except ValidationError as exc:
             lines = []
             seen: set[str] = set()
@@ -177,3 +178,5 @@ class Sage300Settings(BaseModel):
                 reason = str(err["msg"]).removeprefix("Value error, ")
                 lines.append(f"{var}{shown}: {reason}. Fix: {fix}.")
             raise SageConfigError("invalid Sage 300 settings:\n  " + "\n  ".join(lines)) from None
+        refuse_basic_over_http(settings.url, bool(settings.password.get_secret_value()), env)
+        return settings

@@ -43,7 +43,7 @@ _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MIN_KEY_LENGTH = 16
 
 _lock = threading.Lock()
-_derived: dict[tuple[str, bytes], bytes] = {}
+_derived: dict[tuple, bytes] = {}
 _decrypted: dict[tuple, dict[str, str]] = {}
 
 
@@ -103,18 +103,37 @@ def _key(env: Mapping[str, str], *, create: bool) -> tuple[str, str]:
         "sage-looker runs (or set SAGE300_PASSWORD / LOOKER_CLIENT_SECRET as environment variables instead).")
 
 
-def _fernet(material: str, salt: bytes):
+def _kdf_params(path: Path, doc: dict) -> dict[str, int]:
+    """The scrypt cost the file was written with (older or newer versions may have chosen another), within
+    bounds a damaged or hostile file cannot turn into a memory or CPU bomb."""
+    kdf = doc.get("kdf") or {"name": "scrypt", **_SCRYPT}
+    try:
+        if kdf.get("name") != "scrypt":
+            raise ValueError
+        params = {k: int(kdf[k]) for k in ("n", "r", "p")}
+        n, r, p = params["n"], params["r"], params["p"]
+        if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16 and 128 * n * r <= 2**30):
+            raise ValueError
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise CredentialsError(
+            f"{path} names a key derivation this version cannot use ({json.dumps(kdf)[:120]}); store the secrets "
+            "again with `sage-looker credentials set NAME --overwrite`.") from None
+    return params
+
+
+def _fernet(material: str, salt: bytes, params: Mapping[str, int] | None = None):
+    params = dict(params or _SCRYPT)
     try:
         from cryptography.fernet import Fernet
         from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
     except ImportError:
         raise CredentialsError("the credential store needs the `cryptography` package: "
                                "pip install cryptography") from None
-    cache_key = (hashlib.sha256(material.encode()).hexdigest(), salt)
+    cache_key = (hashlib.sha256(material.encode()).hexdigest(), salt, tuple(sorted(params.items())))
     with _lock:
         raw = _derived.get(cache_key)
     if raw is None:
-        raw = Scrypt(salt=salt, length=32, **_SCRYPT).derive(material.encode())
+        raw = Scrypt(salt=salt, length=32, n=params["n"], r=params["r"], p=params["p"]).derive(material.encode())
         with _lock:
             _derived[cache_key] = raw
     return Fernet(base64.urlsafe_b64encode(raw))
@@ -162,7 +181,7 @@ def _load(path: Path, env: Mapping[str, str]) -> dict[str, str]:
     from cryptography.fernet import InvalidToken
 
     try:
-        plain = _fernet(material, base64.b64decode(doc["salt"])).decrypt(doc["token"].encode())
+        plain = _fernet(material, base64.b64decode(doc["salt"]), _kdf_params(path, doc)).decrypt(doc["token"].encode())
     except InvalidToken:
         raise _wrong_key(path, source) from None
     values = {k: str(v) for k, v in json.loads(plain)["secrets"].items() if k in NAMES}

@@ -25,7 +25,7 @@ import re
 import threading
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote
 
 REDACTED = "[REDACTED]"
 # Shorter strings would redact ordinary words ("on", "SAM"); such a secret cannot be protected anyway.
@@ -57,17 +57,21 @@ def register_sage_credentials(user: str, password: str, password_case: str = "up
     HTTP Basic token (`base64(USER:password)`) httpx puts in every Authorization header."""
     if not password:
         return
-    if user and password.upper() == user.upper():
-        # Redacting it would also redact the user ID from every message, which names it for good reasons.
-        return
-    forms = {password, password.upper(), password.lower()}
+    cases = {password, password.upper(), password.lower()}
+    forms: set[str] = set()
     wire = password if password_case == "preserve" else password.upper()
-    for form in list(forms):
+    for form in cases:
         forms.add(quote(form, safe=""))
         forms.add(base64.b64encode(form.encode()).decode())
         for u in {user, user.upper()}:
             forms.add(base64.b64encode(f"{u}:{form}".encode()).decode())
     forms.add(base64.b64encode(f"{user.upper()}:{wire}".encode()).decode())
+    if not (user and password.upper() == user.upper()):
+        forms |= cases
+    else:
+        forms = {f for f in forms if f.upper() != user.upper()}  # its %-encoding is the user ID too
+    # else: a password equal to the user ID is shown wherever the user ID is (messages name the user for good
+    # reasons) and cannot be hidden as text; its encoded forms (the Basic token above all) still are.
     for form in forms:
         register_secret(form)
 
@@ -81,15 +85,35 @@ def register_from_env(env: Mapping[str, str] | None = None) -> None:
     # The store's key, and database passwords (the warehouse URL's, the Dagster storage's).
     for var in ("SAGE_LOOKER_SECRET_KEY", "SAGE_LOOKER_PG_PASSWORD", "DAGSTER_PG_PASSWORD"):
         register_secret(env.get(var))
-    warehouse = env.get("SAGE_LOOKER_WAREHOUSE", "")
-    if "://" in warehouse:
-        try:
-            password = urlsplit(warehouse).password
-        except ValueError:
-            password = None
-        if password:
-            register_secret(password)
-            register_secret(quote(password, safe=""))
+    register_database_password(env.get("SAGE_LOOKER_WAREHOUSE", ""))
+
+
+_KEYWORD_PASSWORD = re.compile(r"\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)
+
+
+def register_database_password(target: str | None) -> None:
+    """A database URL's (or libpq keyword string's) password in every form: as written (percent-encoded),
+    decoded (what libpq sends and may echo), and encoded again."""
+    if not target:
+        return
+    password: str | None = None
+    if "://" in target:
+        rest = target.partition("://")[2]
+        end = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0], default=len(rest))
+        userinfo, at, _ = rest[:end].rpartition("@")  # the LAST @, as redact() does
+        if at and ":" in userinfo:
+            password = userinfo.split(":", 1)[1]
+        query = re.search(r"[?&]password=([^&#]*)", rest, re.IGNORECASE)
+        if query:
+            register_database_password(f"password={query.group(1)}")
+    else:
+        m = _KEYWORD_PASSWORD.search(target)
+        if m:
+            password = m.group(1).strip("'")
+    if not password:
+        return
+    for form in {password, unquote(password), quote(unquote(password), safe="")}:
+        register_secret(form)
 
 
 def registered_count() -> int:

@@ -26,6 +26,7 @@ import pyarrow as pa
 from psycopg.conninfo import conninfo_to_dict
 
 from sage_looker.sage300.catalog_model import Table
+from sage_looker.security.redaction import register_database_password
 from sage_looker.sage300.columns import COMPANY_COLUMN
 from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, Warehouse, log
 from sage_looker.warehouse.errors import LockTimeoutError, WarehouseError
@@ -45,6 +46,7 @@ from sage_looker.warehouse.sqlgen import (
     quote_ident,
 )
 from sage_looker.warehouse.sqltypes import canonical, sql_type_for
+from sage_looker.warehouse.targets import redact
 
 _COLUMNS = (
     "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
@@ -81,10 +83,14 @@ class PostgresWarehouse(Warehouse):
         connect_timeout: float = 10.0,
         logger: logging.Logger | None = None,
     ) -> None:
+        register_database_password(url)  # every form of its password is redacted from here on
         try:
             info = conninfo_to_dict(url)
-        except psycopg.ProgrammingError as exc:
-            raise WarehouseError(f"invalid PostgreSQL URL: {exc}") from None
+        except psycopg.ProgrammingError:
+            # libpq's text quotes the offending token, which may be the password itself: never show it.
+            raise WarehouseError(
+                f"invalid PostgreSQL URL {redact(url)}: libpq cannot parse it. Percent-encode special characters "
+                "in the user name and password (@ → %40, : → %3A, / → %2F, space → %20, % → %25)") from None
         self.url = url
         self.where = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
         self.schema = schema

@@ -53,7 +53,8 @@ def test_server_acting_after_the_client_timed_out_is_caught_by_the_settle_wait(m
 @pytest.mark.parametrize("fault", ["503", "502html", "reset", "429"])
 def test_failure_before_delivery_is_retried_once_checked(make_sim, make_client, fault: str) -> None:
     sim = make_sim(retry_after=0, faults=f"{fault}@{RUN_ONCE}=burst:2")
-    run = make_client(sim).run_scheduled_plan_once("1")
+    # Retrying an unconfirmed run is opted into: this simulator lists run_once copies, so none listed disproves it.
+    run = make_client(sim, run_once_retry_unconfirmed=True).run_scheduled_plan_once("1")
     assert len(_runs(sim)) == 1 and len(_posts(sim)) == 3
     assert run.evidence == "response" and run.run_plan_id == _runs(sim)[0].run_id
     # 429 means "not processed": no reconciliation needed; the others were ambiguous and checked.
@@ -75,6 +76,37 @@ def test_strict_mode_never_retries_an_unconfirmed_run(make_sim, make_client) -> 
     assert len(_runs(sim)) == 1 and len(_posts(sim)) == 1
 
 
+def _env(sim, **extra: str) -> dict[str, str]:
+    return {"LOOKER_BASE_URL": sim.base_url, "LOOKER_CLIENT_ID": sim.client_id,
+            "LOOKER_CLIENT_SECRET": sim.client_secret, **extra}
+
+
+def test_by_default_an_html_502_after_the_run_is_not_sent_again_where_copies_are_not_listed(make_sim) -> None:
+    from sage_looker.looker import LookerClient, LookerSettings
+
+    # Looker recorded the run (the CFO gets the report), the proxy answered an HTML 502, and this instance does
+    # not list run_once copies: nothing proves or disproves the delivery.
+    sim = make_sim(run_once_copies_listed=False, faults=f"502html-after@{RUN_ONCE}=burst:1")
+    settings = LookerSettings.from_env(_env(sim), delivery_settle_seconds=0.05, backoff_initial_seconds=0.01)
+    with LookerClient(settings) as client, pytest.raises(LookerDeliveryError, match="may or may not") as info:
+        client.run_scheduled_plan_once("1")
+    assert info.value.delivered is None
+    assert len(_runs(sim)) == 1 and len(_posts(sim)) == 1  # the simulator sent the report exactly once
+
+
+def test_retrying_unconfirmed_runs_is_an_explicit_choice(make_sim) -> None:
+    from sage_looker.looker import LookerClient, LookerSettings
+
+    sim = make_sim(faults=f"502html-after@{RUN_ONCE}=burst:1,503@{RUN_ONCE}=burst:0")
+    settings = LookerSettings.from_env(_env(sim, LOOKER_RETRY_UNCONFIRMED_RUNS="true"), delivery_settle_seconds=0.05)
+    assert settings.run_once_retry_unconfirmed
+    assert not LookerSettings.from_env(_env(sim)).run_once_retry_unconfirmed
+    # This instance lists its copies: the listed copy proves the delivery, nothing is sent twice either way.
+    with LookerClient(settings) as client:
+        assert client.run_scheduled_plan_once("1").evidence == "listed_copy"
+    assert len(_runs(sim)) == 1
+
+
 def test_unknown_outcome_when_the_check_itself_fails_is_not_retried(make_sim, make_client) -> None:
     sim = make_sim(faults=f"503-after@{RUN_ONCE}=burst:1,503@all_scheduled_plans=from:2")
     client = make_client(sim, max_retries=1)
@@ -87,7 +119,7 @@ def test_unknown_outcome_when_the_check_itself_fails_is_not_retried(make_sim, ma
 def test_gives_up_when_never_delivered(make_sim, make_client) -> None:
     sim = make_sim(faults=f"503@{RUN_ONCE}=1.0")
     with pytest.raises(LookerDeliveryError, match="was not delivered after 3 attempts") as info:
-        make_client(sim, max_retries=2).run_scheduled_plan_once("1")
+        make_client(sim, max_retries=2, run_once_retry_unconfirmed=True).run_scheduled_plan_once("1")
     assert info.value.delivered is False and not _runs(sim)
 
 
@@ -109,7 +141,7 @@ def test_all_morning_plans_exactly_once_under_random_faults(make_sim, make_clien
               "502html=0.1,429=0.05,reset@all_scheduled_plans=0.1")
     for seed in range(3):
         sim = make_sim(seed=seed, retry_after=0, faults=faults)
-        runs = make_client(sim, max_retries=8).run_scheduled_plans()
+        runs = make_client(sim, max_retries=8, run_once_retry_unconfirmed=True).run_scheduled_plans()
         per_plan = Counter(d.target_id for d in sim.deliveries() if d.kind == "scheduled_plan")
         assert per_plan == {p: 1 for p in ("1", "2", "3", "4", "5")}, (seed, per_plan)
         assert [r.plan_id for r in runs] == ["1", "2", "3", "4", "5"]

@@ -21,7 +21,10 @@ import datetime as dt
 import logging
 import os
 import time
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
+import pytest
 from click.testing import CliRunner
 
 from sage_looker.sage300_sim import SimulatorConfig, run_simulator
@@ -32,6 +35,9 @@ SAGE_PASSWORD = "Zq7-SECRET-sage-Pw0rdMx"
 LOOKER_SECRET = "Zq7-SECRET-looker-Kq93Tz"
 STORE_KEY = "Zq7-SECRET-storekey-8c1f0a77d2"
 USER = "WEBAPI"
+# The PostgreSQL warehouse password, as written in the URL (percent-encoded) and as libpq sends it (decoded).
+PG_PASSWORD = "Zq7-SECRET-pg@Pw d8"
+PG_PASSWORD_IN_URL = "Zq7-SECRET-pg%40Pw%20d8"
 
 
 def _needles(tokens: list[str]) -> dict[str, str]:
@@ -41,6 +47,7 @@ def _needles(tokens: list[str]) -> dict[str, str]:
            "sage password base64": b64(SAGE_PASSWORD), "looker secret": LOOKER_SECRET,
            "looker secret base64": b64(LOOKER_SECRET), "store key": STORE_KEY}
     out.update({f"looker token {i}": t for i, t in enumerate(tokens)})
+    out.update({"pg password": PG_PASSWORD, "pg password (url form)": PG_PASSWORD_IN_URL})
     return {k: v.lower() for k, v in out.items()}
 
 
@@ -49,7 +56,29 @@ def _hits(text: str, needles: dict[str, str], where: str) -> list[str]:
     return [f"{name} in {where}" for name, needle in needles.items() if needle in low]
 
 
-def test_a_whole_flow_leaves_no_secret_anywhere(tmp_path, monkeypatch, caplog, capfd):
+@contextmanager
+def _duckdb():
+    yield None
+
+
+@contextmanager
+def _postgres():
+    from sage_looker_tests.pgserver import fresh_database
+
+    with fresh_database("secrets") as url:
+        # The test server trusts loopback: the password is carried everywhere a real one is, and not checked.
+        parts = urlsplit(url)
+        user = parts.username or "postgres"
+        yield parts._replace(netloc=f"{user}:{PG_PASSWORD_IN_URL}@{parts.hostname}:{parts.port}").geturl()
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_whole_flow_leaves_no_secret_anywhere(backend, tmp_path, monkeypatch, caplog, capfd):
+    with (_duckdb() if backend == "duckdb" else _postgres()) as pg_url:
+        _whole_flow(pg_url, tmp_path, monkeypatch, caplog, capfd)
+
+
+def _whole_flow(pg_url, tmp_path, monkeypatch, caplog, capfd):
     from dagster_shared.serdes import serialize_value
 
     from sage_looker.commands.runner import prepare_instance, sync
@@ -62,7 +91,7 @@ def test_a_whole_flow_leaves_no_secret_anywhere(tmp_path, monkeypatch, caplog, c
     from sage_looker.warehouse import open_warehouse
 
     started = time.time()
-    summary = ProofSummary("secrets_scan")
+    summary = ProofSummary("secrets_scan" if pg_url is None else "secrets_scan_postgresql")
     caplog.set_level(logging.DEBUG)
     today = dt.date.today()
     home = tmp_path / "home"
@@ -78,6 +107,8 @@ def test_a_whole_flow_leaves_no_secret_anywhere(tmp_path, monkeypatch, caplog, c
                "DAGSTER_HOME": str(home / "dagster_home"), "SAGE_LOOKER_SECRET_KEY": STORE_KEY,
                "SAGE_LOOKER_LOG_LEVEL": "DEBUG", "LOOKER_BASE_URL": looker.base_url,
                "LOOKER_CLIENT_ID": looker.client_id, **EMBEDDED_DEFAULTS}
+        if pg_url:
+            env["SAGE_LOOKER_WAREHOUSE"] = pg_url
         for k, v in env.items():
             monkeypatch.setenv(k, v)
         credentials.set_secret("SAGE300_PASSWORD", SAGE_PASSWORD)
@@ -106,6 +137,9 @@ def test_a_whole_flow_leaves_no_secret_anywhere(tmp_path, monkeypatch, caplog, c
 
         assert redaction.contains_secret(SAGE_PASSWORD.lower()) and redaction.contains_secret(LOOKER_SECRET)
         logging.getLogger("sage_looker.careless").warning("password=%s secret=%s", SAGE_PASSWORD, LOOKER_SECRET)
+        if pg_url:  # libpq's form of the warehouse password (decoded), as a driver message would show it
+            assert redaction.contains_secret(PG_PASSWORD)
+            logging.getLogger("sage_looker.careless").warning("connecting with password %s", PG_PASSWORD)
         shown = CliRunner().invoke(credentials_group, ["show"])
         assert shown.exit_code == 0 and "SAGE300_PASSWORD      stored" in shown.output
         tokens = looker.state.issued_tokens()
@@ -135,9 +169,10 @@ def test_a_whole_flow_leaves_no_secret_anywhere(tmp_path, monkeypatch, caplog, c
     summary.extra["dagster_events"] = events
 
     # 3. The warehouse: every column of every table in every schema, as text.
-    wh = open_warehouse(str(home / "warehouse.duckdb"))
+    wh = open_warehouse(pg_url or str(home / "warehouse.duckdb"))
     columns = wh.read_arrow("SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                            "WHERE table_catalog = current_database() ORDER BY 1, 2").to_pylist()
+                            "WHERE table_catalog = current_database() AND table_schema NOT IN "
+                            "('pg_catalog', 'information_schema') ORDER BY 1, 2").to_pylist()
     by_table: dict[tuple[str, str], list[str]] = {}
     for c in columns:
         by_table.setdefault((c["table_schema"], c["table_name"]), []).append(c["column_name"])
@@ -163,7 +198,7 @@ def test_a_whole_flow_leaves_no_secret_anywhere(tmp_path, monkeypatch, caplog, c
             continue  # removed meanwhile (a temporary file of a concurrent dbt run)
         scanned += len(data)
         hits += _hits(data.decode("latin-1"), needles, f"file {path}")
-    assert (home / credentials.FILE_NAME).exists() and any(p.suffix == ".duckdb" for p in files)
+    assert (home / credentials.FILE_NAME).exists() and (pg_url or any(p.suffix == ".duckdb" for p in files))
     summary.extra["files_scanned"] = len(files)
     summary.extra["bytes_scanned"] = scanned
 
@@ -181,3 +216,83 @@ def test_the_scanner_finds_a_planted_secret():
     planted = f"user WEBAPI pw {SAGE_PASSWORD.upper()} auth Basic {basic}"
     assert len(_hits(planted, needles, "planted")) == 2
     assert _hits(os.linesep.join(["nothing", "here"]), needles, "clean") == []
+
+
+# ------------------------------------------------------------------ the cases found leaking or at risk
+
+@pytest.fixture
+def scrubbing():
+    from sage_looker.security import redaction
+
+    redaction.clear()
+    yield redaction
+    redaction.clear()
+
+
+def test_a_malformed_postgresql_password_is_not_echoed_by_the_error(scrubbing):
+    import traceback
+
+    from sage_looker.warehouse import WarehouseError, open_warehouse
+
+    bad = "postgresql://finance:Zq7-SECRET%zz-pg@127.0.0.1:1/finance"  # %zz: libpq cannot decode it
+    with pytest.raises(WarehouseError) as info:
+        open_warehouse(bad).read_arrow("SELECT 1")
+    text = "".join(traceback.format_exception(info.value))
+    assert "Zq7-SECRET" not in text and "postgresql://finance:***@127.0.0.1:1/finance" in text
+    assert "Percent-encode" in str(info.value)
+
+
+def test_the_decoded_form_of_a_percent_encoded_database_password_is_redacted(scrubbing, caplog):
+    scrubbing.register_from_env({"SAGE_LOOKER_WAREHOUSE": f"postgresql://finance:{PG_PASSWORD_IN_URL}@db/finance"})
+    scrubbing.install({})
+    try:
+        logging.getLogger("sage_looker.careless").warning("libpq: password %s / %s", PG_PASSWORD, PG_PASSWORD_IN_URL)
+    finally:
+        scrubbing.uninstall()
+    assert PG_PASSWORD not in caplog.text and PG_PASSWORD_IN_URL not in caplog.text
+
+
+def test_a_sage_password_equal_to_the_user_id_still_has_its_basic_token_redacted(scrubbing, caplog):
+    token = base64.b64encode(b"WEBAPI:WEBAPI").decode()  # the Authorization header httpx sends
+    scrubbing.register_sage_credentials("WEBAPI", "webapi", "upper")
+    scrubbing.install({})
+    try:
+        logging.getLogger("sage_looker.careless").warning("proxy echoed: Authorization: Basic %s", token)
+    finally:
+        scrubbing.uninstall()
+    assert token not in caplog.text and "Authorization: Basic [REDACTED]" in caplog.text
+
+
+def test_a_looker_url_with_credentials_is_refused_without_echoing_them():
+    from sage_looker.defs.looker.resources import LookerResource
+    from sage_looker.looker import LookerConfigError
+
+    resource = LookerResource(base_url="https://bob:Zq7-SECRET-urlpw@acme.cloud.looker.com", client_id="abc",
+                              client_secret="Zq7-SECRET-looker-x1")
+    with pytest.raises(LookerConfigError, match="must not carry credentials") as info:
+        resource.settings()
+    assert "Zq7-SECRET" not in str(info.value) and "LOOKER_CLIENT_ID" in str(info.value)
+
+
+def test_credentials_over_plain_http_to_another_host_are_refused_unless_allowed():
+    from sage_looker.defs.sage300.resources import sage300_resource_from_env
+    from sage_looker.looker import LookerConfigError
+    from sage_looker.looker.settings import LookerSettings
+    from sage_looker.sage300.errors import SageConfigError
+    from sage_looker.sage300.settings import Sage300Settings
+
+    sage = {"SAGE300_URL": "http://erp.acme.example/Sage300WebApi", "SAGE300_USER": "WEBAPI",
+            "SAGE300_PASSWORD": "Zq7-SECRET-httppw"}
+    for build in (Sage300Settings.from_env, sage300_resource_from_env):  # the client, and the definitions load
+        with pytest.raises(SageConfigError, match="SAGE300_ALLOW_INSECURE_HTTP=true") as info:
+            build(sage)
+        assert "Zq7-SECRET" not in str(info.value)
+    assert Sage300Settings.from_env({**sage, "SAGE300_ALLOW_INSECURE_HTTP": "true"}).url.startswith("http://erp")
+    assert Sage300Settings.from_env({**sage, "SAGE300_URL": "https://erp.acme.example/Sage300WebApi"})
+    assert Sage300Settings.from_env({**sage, "SAGE300_URL": "http://127.0.0.1:8080/Sage300WebApi"})  # this machine
+
+    looker = {"LOOKER_BASE_URL": "http://looker.acme.example:19999", "LOOKER_CLIENT_ID": "abc",
+              "LOOKER_CLIENT_SECRET": "Zq7-SECRET-lk"}
+    with pytest.raises(LookerConfigError, match="LOOKER_ALLOW_INSECURE_HTTP=true"):
+        LookerSettings.from_env(looker)
+    assert LookerSettings.from_env({**looker, "LOOKER_ALLOW_INSECURE_HTTP": "true"}).allow_insecure_http

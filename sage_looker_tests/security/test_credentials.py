@@ -128,3 +128,28 @@ def test_resources_use_stored_secrets_and_register_them_for_redaction(env, monke
     assert Sage300Resource(url="https://erp.example.com/Sage300WebApi", password=os.environ["SAGE300_PASSWORD"]) \
         .settings().password.get_secret_value() == "env-wins"
     redaction.clear()
+
+
+def test_a_store_written_with_other_kdf_parameters_still_opens(env, monkeypatch):
+    import json
+
+    # Written by a version with another scrypt cost (a cheaper one here: 2**12), then read by this one.
+    monkeypatch.setattr(store, "_SCRYPT", {"n": 2**12, "r": 8, "p": 2})
+    assert cli("set", "sage", "--stdin", input=PASSWORD).exit_code == 0
+    path = env / store.FILE_NAME
+    assert json.loads(path.read_bytes())["kdf"] == {"name": "scrypt", "n": 2**12, "r": 8, "p": 2}
+    monkeypatch.undo()  # back to this version's defaults (and its environment)
+    monkeypatch.setenv("SAGE_LOOKER_HOME", str(env))
+    monkeypatch.setenv(store.KEY_ENV, KEY)
+    monkeypatch.setitem(sys.modules, "keyring", None)
+    store._derived.clear()
+    store._decrypted.clear()
+    assert store._SCRYPT["n"] != 2**12
+    assert store.stored_secret("SAGE300_PASSWORD") == PASSWORD
+
+    # A file naming a derivation this version cannot use gets one clear error, never a hang or a crash.
+    doc = json.loads(path.read_bytes())
+    doc["kdf"] = {"name": "scrypt", "n": 2**40, "r": 8, "p": 1}
+    path.write_text(json.dumps(doc))
+    with pytest.raises(store.CredentialsError, match="key derivation this version cannot use"):
+        store.stored_secret("SAGE300_PASSWORD")

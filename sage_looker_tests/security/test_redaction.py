@@ -38,10 +38,16 @@ def test_every_form_is_scrubbed_from_text():
         redaction.clear()
 
 
-def test_password_equal_to_user_and_short_values_are_not_registered():
+def test_password_equal_to_user_keeps_the_user_id_readable_but_hides_the_basic_token_and_short_values_skip():
+    import base64
+
     redaction.register_sage_credentials("WEBAPI", "webapi")
+    token = base64.b64encode(b"WEBAPI:WEBAPI").decode()
+    assert redaction.scrub(f"Sage refused user WEBAPI; Authorization: Basic {token}") == \
+        "Sage refused user WEBAPI; Authorization: Basic [REDACTED]"
+    before = redaction.registered_count()
     redaction.register_secret("abc")
-    assert redaction.registered_count() == 0
+    assert redaction.registered_count() == before
 
 
 def test_python_logging_records_are_scrubbed(installed, caplog):

@@ -20,19 +20,20 @@ def build_looker_refresh_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefini
     def looker_refresh(context: dg.AssetExecutionContext, looker: LookerResource,
                        warehouse: WarehouseResource) -> dg.MaterializeResult:
         settings = looker.settings()
-        log = DeliveryLog(context.run_id)
         validation, triggers, runs = None, [], []
-        try:
-            with looker.client() as client:
-                triggers, runs = deliver(client, settings.datagroups, settings.scheduled_plan_ids, log)
-                if log.complete and settings.lookml_project_id:
-                    validation = client.validate_project()
-        finally:  # recorded even when the client itself failed: what was delivered must be knowable
+        with warehouse.open() as wh:
+            # Each row is written as it happens: a crash after plan 1 still shows plan 1 delivered.
+            log = DeliveryLog(context.run_id, wh=wh)
             try:
-                with warehouse.open() as wh:
+                with looker.client() as client:
+                    triggers, runs = deliver(client, settings.datagroups, settings.scheduled_plan_ids, log)
+                    if log.complete and settings.lookml_project_id:
+                        validation = client.validate_project()
+            finally:  # rows the warehouse refused on the way are tried once more
+                try:
                     log.save(wh)
-            except Exception as exc:
-                context.log.warning(f"could not record the Looker deliveries in the warehouse: {exc}")
+                except Exception as exc:
+                    context.log.warning(f"could not record the Looker deliveries in the warehouse: {exc}")
         for t in triggers:
             context.log.info(f"datagroup {t.ref} triggered (stale_before={t.stale_before})")
         for r in runs:
@@ -41,14 +42,17 @@ def build_looker_refresh_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefini
             "datagroups_triggered": dg.MetadataValue.json([t.as_metadata() for t in triggers]),
             "scheduled_plans_run": dg.MetadataValue.json([r.as_metadata() for r in runs]),
             "looker_base_url": settings.base_url,
-            "deliveries": dg.MetadataValue.json([{k: r[k] for k in ("kind", "target", "outcome", "evidence")}
-                                                 for r in log.rows]),
+            "deliveries": dg.MetadataValue.json([{"kind": k, "target": t, "outcome": o}
+                                                 for (k, t), o in log.outcomes.items()]),
         }
         if not log.complete:
+            unknown = any(o == "unknown" for o in log.outcomes.values())
+            hint = (" Plans marked unknown may already be in the recipients' inboxes: check Looker's schedule "
+                    "history first, then add --include-unknown to send them anyway." if unknown else "")
             raise dg.Failure(
                 description=(f"Looker delivery incomplete: {'; '.join(log.problems())}. Recorded in "
                              f"sage300_audit.looker_deliveries; once Looker is back, run "
-                             f"`sage-looker replay-looker --run {context.run_id}`."),
+                             f"`sage-looker replay-looker --run {context.run_id}`.{hint}"),
                 metadata=metadata)
         if validation is not None:
             metadata["lookml_valid"] = validation.ok

@@ -12,6 +12,7 @@ from sage_looker.defs.sage300.embedded import embedded_credentials, embedded_sag
 from sage_looker.sage300.budget import RequestBudget
 from sage_looker.sage300.client import Sage300Client
 from sage_looker.sage300.errors import SageConfigError
+from sage_looker.sage300.host_budget import GateSettings, install_shared_gate
 from sage_looker.sage300.settings import ENV_VARS, Sage300Settings
 from sage_looker.security.credentials import CredentialsError, stored_secret
 from sage_looker.security.redaction import register_sage_credentials
@@ -61,6 +62,7 @@ class Sage300Resource(dg.ConfigurableResource):
             client = self._clients.get(run_id)
             if client is None:
                 settings = self.settings()
+                install_shared_gate(settings.url)  # the per-host budget and slots shared with every other run
                 client = Sage300Client(settings, budget=RequestBudget(settings.max_requests_per_run))
                 self._clients[run_id] = client
             return client
@@ -68,6 +70,7 @@ class Sage300Resource(dg.ConfigurableResource):
     def sensor_client(self, budget: int) -> Sage300Client:
         """A client with its own small budget, for one sensor tick."""
         settings = self.settings()
+        install_shared_gate(settings.url)
         return Sage300Client(settings, budget=RequestBudget(min(budget, settings.max_requests_per_run)))
 
     def teardown_after_execution(self, context) -> None:
@@ -91,6 +94,7 @@ def sage300_resource_from_env(env=None, resolve: bool = False) -> Sage300Resourc
     # Companies are validated by the platform configuration; checking them twice would repeat the error.
     Sage300Settings.from_env({k: v for k, v in env.items()
                               if k.startswith("SAGE300_") and k != "SAGE300_COMPANIES"})
+    GateSettings.from_env(env)  # SAGE300_HOST_BUDGET* (host_budget.py)
     if env.get("SAGE300_URL", "").strip() and not env.get("SAGE300_PASSWORD"):
         _stored_password(env)  # a store the key cannot open fails the load now, not the first run
     values: dict = {}
