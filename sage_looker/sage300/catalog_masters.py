@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sage_looker.sage300.catalog_model import Resource, cols
+from sage_looker.sage300.catalog_model import Collection, Resource, cols
 
 _FISCAL_PERIOD_DATES = " ".join(
     f"FiscalPeriod{n}StartDate FiscalPeriod{n}EndDate" for n in range(1, 14)
@@ -48,6 +48,11 @@ GL_ACCOUNTS = Resource(
         "AccountSegmentCode4 Multicurrency DefaultCurrencyCode ControlAccount QuantitiesAllowed "
         "AllocationsAllowed RollupSwitch YearLastClosed",
         date="DateCreated",
+    ),
+    # Which subledgers post to a control account (AR, AP, …): the tie-outs find the AR/AP control accounts here.
+    children=(
+        Collection(field="ControlAccountSubledgers", table="gl_account_control_subledgers", keys=("SubledgerCode",),
+                   columns=cols(text="SubledgerCode")),
     ),
     description="GL chart of accounts with segment codes (account-department-region)",
 )
