@@ -69,7 +69,11 @@ pending as (
                      where x.as_of_date = cur.as_of_date and x.company_id = cur.company_id), 0),
            coalesce((select sum(m.balance_due_functional) from {{ ref(masters) }} as m
                      where m.company_id = cur.company_id), 0),
-           {{ gl_sign }} * coalesce(g.balance, 0), {{ gl_sign }} * coalesce(pd.amount, 0)
+           -- null (not checked) only when Sage declares no control account for the subledger
+           case when exists (select 1 from control_accounts as ca
+                             where ca.company_id = cur.company_id and ca.ledger = '{{ ledger }}')
+                then {{ gl_sign }} * coalesce(g.balance, 0) end,
+           {{ gl_sign }} * coalesce(pd.amount, 0)
     from {{ ledger | lower }}_current as cur
     left join gl_control as g on g.company_id = cur.company_id and g.ledger = '{{ ledger }}'
     left join pending as pd on pd.company_id = cur.company_id and pd.ledger = '{{ ledger }}'
