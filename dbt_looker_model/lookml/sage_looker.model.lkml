@@ -155,3 +155,13 @@ explore: fct_inventory_daily {
     sql_on: ${fct_inventory_daily.company_id} = ${dim_company.company_id} ;;
   }
 }
+
+explore: subledger_tie_out {
+  label: "AR/AP tie-out to Sage"
+  description: "Aging = Sage's party balances = AR/AP control accounts (+ pending GL batches), to the cent; a difference fails the load."
+}
+
+explore: fct_ar_open_instalments {
+  label: "AR open instalments"
+  description: "Open AR per payment-schedule line, aged on each instalment's due date."
+}

@@ -323,6 +323,16 @@ ROWS: dict[str, list[dict]] = {
 # instalments of 300 (due 03-03, 04-02, 05-02) paid 350 on 03-05 (300 on #1, 50 on #2); a miscellaneous
 # receipt MR-1 500 (03-06) that is no customer's document. SAMLTD customer 2000: IN-8 740 USD quoted with a
 # divide rate 0.74 (740 / 0.74 = 1000.00 CAD), receipts of 185 on 03-10 and 04-10.
+# Invoice lines of the posted AR documents (margin on invoiced sales): IN-1 60 × A1-100 at 25 (cost 15);
+# CR-1 a 200 credit without an item; IN-3 50 of freight; IN-4 6 × B2-200 at 25 (cost 12.50). IN-2 is unposted.
+ROWS["ar_invoice_lines"] = [
+    {"company_id": "SAMINC", "batch_date": d(bd), "batch_number": b, "entry_number": e, "line_number": 20,
+     "item_number": item, "quantity": m(qty), "extended_amount_without_tip": m(amt), "cogs_amount": m(cogs)}
+    for bd, b, e, item, qty, amt, cogs in (
+        ("2026-02-01", 1, 1, "A1-100", "60", "1500.000", "900.000"), ("2026-02-01", 1, 2, "", "0", "200.000", "0"),
+        ("2026-03-10", 2, 1, "A1-100", "12", "300.000", "180.000"), ("2026-03-01", 3, 1, "", "0", "50.000", "0"),
+        ("2026-03-01", 3, 2, "B2-200", "6", "150.000", "75.000"))
+]
 ROWS["ar_invoice_batches"].append(
     {"company_id": "SAMINC", "batch_number": 4, "batch_date": d("2026-02-01"), "batch_status": "Posted"})
 ROWS["ar_invoices"].append(

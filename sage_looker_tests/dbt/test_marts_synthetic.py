@@ -167,14 +167,18 @@ def test_trial_balance(built):
 
 
 def test_margin_by_product_line(built):
-    got = q(built, """select order_month, product_family, product_line, line_kind, revenue, cost, margin, margin_pct
-                      from marts.margin_by_product_line order by 1, 2""")
+    got = q(built, """select invoice_month, product_family, product_line, line_kind, revenue, cost, margin, margin_pct
+                      from marts.margin_by_product_line where company_id = 'SAMINC' order by 1, 2""")
     assert got == [
-        # quote ORD2 and the unshipped B2-200 line are not sold; freight is its own line
-        (dt.date(2026, 3, 1), "Furniture", "Desks", "item", D(250), D(150), D(100), D("0.400000")),
-        (dt.date(2026, 3, 1), "Miscellaneous charges", "Miscellaneous charges", "misc_charge", D(20), D(0), D(20),
+        # February: IN-1 60 × 25 = 1500, cost 60 × 15 = 900; the credit note CR-1 (no item) takes 200 off revenue
+        (dt.date(2026, 2, 1), "Furniture", "Desks", "item", D(1500), D(900), D(600), D("0.400000")),
+        (dt.date(2026, 2, 1), "Miscellaneous charges", "Miscellaneous charges", "misc_charge", D(-200), D(0), D(-200),
          D("1.000000")),
-        (dt.date(2026, 4, 1), "Unmapped", "Unmapped", "item", D(80), D(50), D(30), D("0.375000")),
+        # March: freight 50 on IN-3; IN-4 6 × 25 = 150, cost 75. IN-2 (A1-100, 300) is in an unposted batch:
+        # ordered or entered, not invoiced, so not revenue
+        (dt.date(2026, 3, 1), "Miscellaneous charges", "Miscellaneous charges", "misc_charge", D(50), D(0), D(50),
+         D("1.000000")),
+        (dt.date(2026, 3, 1), "Unmapped", "Unmapped", "item", D(150), D(75), D(75), D("0.500000")),
     ]
 
 
@@ -183,10 +187,12 @@ def test_inventory_turnover_counts_missing_days_as_missing(built):
                              turnover, days_inventory_outstanding
                       from marts.inventory_turnover order by 1, 2""")
     assert got == [
-        # (1500 + 1350 + 1350) / 3 captured days (03-03 missing, not zero) = 1400; 150 / 1400; 31 × 1400 / 150
-        (dt.date(2026, 3, 1), "Desks", 31, 3, D("1400.000"), D(150), D("0.1071"), D("289.3")),
-        (dt.date(2026, 3, 1), "Unmapped", 31, 3, D("125.000"), D(0), D("0.0000"), None),
-        (dt.date(2026, 4, 1), "Unmapped", 30, 0, None, D(50), None, None),
+        # February: 900 of desks invoiced, no snapshot captured: no average, no turnover
+        (dt.date(2026, 2, 1), "Desks", 28, 0, None, D(900), None, None),
+        # (1500 + 1350 + 1350) / 3 captured days (03-03 missing, not zero) = 1400; no desks invoiced in March
+        (dt.date(2026, 3, 1), "Desks", 31, 3, D("1400.000"), D(0), D("0.0000"), None),
+        # B2-200: 10 × 12.50 = 125 a day; COGS 75 of IN-4: 75 / 125 = 0.6, 31 × 125 / 75 = 51.7 days
+        (dt.date(2026, 3, 1), "Unmapped", 31, 3, D("125.000"), D(75), D("0.6000"), D("51.7")),
     ]
 
 

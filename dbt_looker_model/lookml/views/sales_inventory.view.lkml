@@ -27,18 +27,17 @@ view: margin_by_product_line {
   sql_table_name: marts.margin_by_product_line ;;
   dimension: margin_key { primary_key: yes hidden: yes type: string sql: ${TABLE}.margin_key ;; }
   dimension: company_id { type: string sql: ${TABLE}.company_id ;; }
-  dimension: currency_code { type: string sql: ${TABLE}.currency_code ;; }
+  dimension: functional_currency { type: string sql: ${TABLE}.functional_currency ;; }
   dimension: currency_basis { type: string sql: ${TABLE}.currency_basis ;; }
   dimension: product_family { type: string sql: ${TABLE}.product_family ;; }
   dimension: product_line { type: string sql: ${TABLE}.product_line ;; }
   dimension: line_kind { type: string sql: ${TABLE}.line_kind ;; }
-  dimension: has_foreign_currency { type: yesno sql: ${TABLE}.has_foreign_currency ;; }
-  dimension_group: order { type: time timeframes: [raw, month, quarter, year] datatype: date convert_tz: no sql: ${TABLE}.order_month ;; }
+  dimension_group: invoice { type: time timeframes: [raw, month, quarter, year] datatype: date convert_tz: no sql: ${TABLE}.invoice_month ;; }
   measure: revenue { type: sum sql: ${TABLE}.revenue ;; value_format_name: decimal_2 }
   measure: cost { type: sum sql: ${TABLE}.cost ;; value_format_name: decimal_2 }
   measure: margin { type: sum sql: ${TABLE}.margin ;; value_format_name: decimal_2 }
   measure: margin_pct { type: number sql: CASE WHEN ${revenue} = 0 THEN NULL ELSE ${margin} / ${revenue} END ;; value_format_name: percent_1 }
-  measure: order_count { type: sum sql: ${TABLE}.order_count ;; }
+  measure: document_count { type: sum sql: ${TABLE}.document_count ;; }
 }
 
 view: fct_inventory_daily {
