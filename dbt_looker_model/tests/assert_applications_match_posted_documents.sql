@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_ap_open_items'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_ar_applications'}}}) }}
 -- Posted payments, receipts, adjustments and notes applied to a document that is not in the posted-document
 -- ledger of that vendor / customer (the ledger holds the full history, so this is a real orphan).
 select 'AP' as ledger, x.company_id, x.vendor_number as party, x.document_number, x.applied_date, x.applied_amount

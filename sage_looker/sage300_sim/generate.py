@@ -150,3 +150,17 @@ def finish_masters(ctx: CompanyCtx, vendors: list[dict], customers: list[dict]) 
         rec["DateOfLastInvoice"] = last("AR", number, "invoice")
         rec["DateOfLastReceipt"] = last("AR", number, "payment")
         rec["DateOfLastActivity"] = last("AR", number, "invoice", "payment")
+
+
+def refresh_ledgers(store, company: str) -> None:
+    """After a batch is posted at run time: rebuild the posted-document ledgers and the fiscal sets from the
+    register and the posted GL, as Sage updates them while posting."""
+    ctx = store.ctx[company]
+    with store.lock:
+        rebuilt = gen_ledger.posted_documents(ctx)
+        rebuilt["GLAccountFiscalSets"] = gen_ledger.fiscal_sets(ctx, store.records(company, "GLPostedTransactions"),
+                                                                store.records(company, "GLAccounts"))
+        for name, rows in rebuilt.items():
+            rows.sort(key=store._keyfn[name])
+            store.records(company, name)[:] = rows
+            store.touch(company, name)
