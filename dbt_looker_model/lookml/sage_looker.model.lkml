@@ -155,3 +155,23 @@ explore: fct_inventory_daily {
     sql_on: ${fct_inventory_daily.company_id} = ${dim_company.company_id} ;;
   }
 }
+
+explore: subledger_tie_out {
+  label: "AR/AP tie-out to Sage"
+  description: "Aging = Sage's party balances = AR/AP control accounts (+ pending GL batches), to the cent; a difference fails the load."
+}
+
+explore: fct_ar_open_instalments {
+  label: "AR open instalments"
+  description: "Open AR per payment-schedule line, aged on each instalment's due date."
+}
+
+explore: fct_ar_invoice_lines {
+  label: "Invoiced sales"
+  description: "AR invoice, debit and credit note lines: revenue and cost of goods sold in functional currency, by invoice date."
+  join: dim_customer {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_ar_invoice_lines.customer_key} = ${dim_customer.customer_key} ;;
+  }
+}

@@ -1,5 +1,9 @@
-{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'gl_trial_balance'}}}) }}
--- Posted GL periods the fiscal calendar does not define (the trial balance keeps them, without dates).
-select distinct company_id, fiscal_year, fiscal_period
-from {{ ref('gl_trial_balance') }}
-where not in_fiscal_calendar and transaction_count > 0
+{{ config(meta={'dagster': {'ref': {'name': 'gl_trial_balance'}}}) }}
+-- Posted GL periods neither in the fiscal calendar nor Sage's adjustment (14) or closing (15) period.
+select distinct g.company_id, g.fiscal_year, g.fiscal_period
+from {{ ref('fct_gl_posted_lines') }} as g
+where g.fiscal_period not in (14, 15)
+  and exists (select 1 from {{ ref('int_fiscal_periods') }} as c where c.company_id = g.company_id)
+  and not exists (
+    select 1 from {{ ref('int_fiscal_periods') }} as p
+    where p.company_id = g.company_id and p.fiscal_year = g.fiscal_year and p.fiscal_period = g.fiscal_period)

@@ -18,6 +18,9 @@ from sage_looker.sage300.catalog_masters import (  # noqa: F401  (re-exported: t
     IC_ITEMS,
     CS_FISCAL_CALENDARS,
     CS_COMPANY_PROFILE,
+    AR_POSTED_DOCUMENTS,
+    AP_POSTED_DOCUMENTS,
+    GL_ACCOUNT_FISCAL_SETS,
 )
 from sage_looker.sage300.catalog_model import Resource, Table, cols
 from sage_looker.sage300.catalog_transactions import (  # noqa: F401
@@ -33,6 +36,7 @@ from sage_looker.sage300.catalog_transactions import (  # noqa: F401
 
 MASTERS: tuple[Resource, ...] = (
     AP_VENDORS, AR_CUSTOMERS, GL_ACCOUNTS, IC_ITEMS, CS_FISCAL_CALENDARS, CS_COMPANY_PROFILE,
+    AR_POSTED_DOCUMENTS, AP_POSTED_DOCUMENTS, GL_ACCOUNT_FISCAL_SETS,
 )
 TRANSACTIONS: tuple[Resource, ...] = (
     AP_INVOICE_BATCHES, AP_PAYMENT_BATCHES, AR_INVOICE_BATCHES, AR_RECEIPT_BATCHES,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sage_looker.sage300.catalog_model import Resource, cols
+from sage_looker.sage300.catalog_model import Collection, Resource, cols
 
 _FISCAL_PERIOD_DATES = " ".join(
     f"FiscalPeriod{n}StartDate FiscalPeriod{n}EndDate" for n in range(1, 14)
@@ -49,6 +49,11 @@ GL_ACCOUNTS = Resource(
         "AllocationsAllowed RollupSwitch YearLastClosed",
         date="DateCreated",
     ),
+    # Which subledgers post to a control account (AR, AP, …): the tie-outs find the AR/AP control accounts here.
+    children=(
+        Collection(field="ControlAccountSubledgers", table="gl_account_control_subledgers", keys=("SubledgerCode",),
+                   columns=cols(text="SubledgerCode")),
+    ),
     description="GL chart of accounts with segment codes (account-department-region)",
 )
 
@@ -83,4 +88,61 @@ CS_COMPANY_PROFILE = Resource(
         "RateType",
     ),
     description="Company profile (functional currency); present on some versions only",
+)
+
+# ---------------------------------------------------------------- posted ledgers (partitioned by company)
+#
+# Open items need the whole posted history on any as-of date, not the loaded date window: entry batches
+# disappear when history is cleared and older documents fall outside the window. The posted-document
+# ledgers are therefore company-partitioned masters, read in full each run (Sage has no delete marker;
+# a full read also catches documents paid off since the last run). `LastActivityDate` moves whenever a
+# document is applied to, so it is the change field a future incremental merge would key on.
+# Amounts are signed as they act on the balance (credit notes, prepayments, unapplied cash negative);
+# `...AmountDue` is what is open today, in the party's currency and in functional currency as Sage stores it.
+
+_POSTED_DOCUMENT_TEXT = (
+    "DocumentNumber DocumentType TransactionType FiscalYear FiscalPeriod CurrencyCode RateType Terms FullyPaid"
+)
+
+AR_POSTED_DOCUMENTS = Resource(
+    module="AR", name="ARPostedDocuments", table="ar_posted_documents", kind="master",
+    # Field names from Sage's AR $metadata (PostedDocument, AR0036 AROBL).
+    keys=("CustomerNumber", "DocumentNumber"), change_field="LastActivityDate",
+    columns=cols(
+        text="CustomerNumber " + _POSTED_DOCUMENT_TEXT,
+        int="BatchNumber EntryNumber RateOperator NumberOfScheduledPayments",
+        date="DocumentDate DueDate PostingDate DatePaid LastActivityDate",
+        rate="ExchangeRate",
+        money="CustomerCurrencyInvoiceAmount CustomerCurrencyAmountDue FunctionalCurrencyInvoiceAmount "
+        "FunctionalCurrencyAmountDue",
+    ),
+    description="AR posted documents (open-item ledger, full history): invoices, notes, prepayments, unapplied cash",
+)
+
+AP_POSTED_DOCUMENTS = Resource(
+    module="AP", name="APPostedDocuments", table="ap_posted_documents", kind="master",
+    # AP0025 APOBL; its Web API names are not published: mirrored from AR's PostedDocument (check AP/$metadata).
+    keys=("VendorNumber", "DocumentNumber"), change_field="LastActivityDate",
+    columns=cols(
+        text="VendorNumber " + _POSTED_DOCUMENT_TEXT,
+        int="BatchNumber EntryNumber RateOperator NumberOfScheduledPayments",
+        date="DocumentDate DueDate PostingDate DatePaid LastActivityDate",
+        rate="ExchangeRate",
+        money="VendorCurrencyInvoiceAmount VendorCurrencyAmountDue FunctionalCurrencyInvoiceAmount "
+        "FunctionalCurrencyAmountDue",
+    ),
+    description="AP posted documents (open-item ledger, full history): invoices, notes, prepayments",
+)
+
+GL_ACCOUNT_FISCAL_SETS = Resource(
+    module="GL", name="GLAccountFiscalSets", table="gl_account_fiscal_sets", kind="master",
+    # GL0103 GLAFS: OPENBAL and NETPERD1..15 (13 periods, 14 = adjustment, 15 = closing). Web API names
+    # are not published; these follow the view's field descriptions (check GL/$metadata).
+    keys=("AccountNumber", "FiscalSetYear", "FiscalSetDesignator", "CurrencyCode", "CurrencyType"),
+    change_field=None,
+    columns=cols(
+        text="AccountNumber FiscalSetYear FiscalSetDesignator CurrencyCode CurrencyType",
+        money="OpeningBalance " + " ".join(f"NetPeriod{n}" for n in range(1, 16)),
+    ),
+    description="GL fiscal-set balances: opening balance and net change per period (actuals, budgets)",
 )

@@ -8,6 +8,18 @@ from sage_looker.sage300.catalog_model import Collection, Ref, Resource, cols
 _VENDOR = Ref("VendorNumber", "ap_vendors", "VendorNumber")
 _CUSTOMER = Ref("CustomerNumber", "ar_customers", "CustomerNumber")
 
+
+
+def _adjustment_distributions(table: str) -> Collection:
+    """Adjustment GL distributions of an applied line (Sage's adjustment samples): DistributionAmount is the
+    signed change of the named document's balance, posted against DistributionGLAccount."""
+    return Collection(
+        field="AdjustmentGLDistributions", table=table, keys=("SequenceNumber",),
+        columns=cols(int="SequenceNumber TransactionType", text="DistributionCode DistributionGLAccount",
+                     money="DistributionAmount"),
+    )
+
+
 # ---------------------------------------------------------------- transactions (company × date)
 
 AP_INVOICE_BATCHES = Resource(
@@ -127,6 +139,7 @@ AR_RECEIPT_BATCHES = Resource(
                         money="CustomerReceiptAmount CustomerDiscountAmountTaken DocumentAmountDue",
                         date="DocumentDate",
                     ),
+                    children=(_adjustment_distributions("ar_adjustment_distributions"),),
                 ),
             ),
         ),
@@ -163,6 +176,7 @@ AP_PAYMENT_BATCHES = Resource(
                         text="VendorNumber PaymentType DocumentNumber",
                         money="PaymentAmount DiscountAmount",
                     ),
+                    children=(_adjustment_distributions("ap_adjustment_distributions"),),
                 ),
             ),
         ),

@@ -41,6 +41,13 @@ class Doc:
     posted: bool = False
     # AR payment schedules: [payment number, due date, amount still open (entered)].
     schedules: list[list[Any]] = field(default_factory=list)
+    # Posted changes to the amount due, each on its own date: (date, source amount, functional amount).
+    # The document's posting adds its signed total on the document date; every application, credit
+    # note, adjustment or apply-document entry adds its own signed change on its own date. The
+    # simulator's truth "open as of D" sums the events dated <= D (truth_ledgers.py).
+    events: list[tuple[dt.date, Decimal, Decimal]] = field(default_factory=list)
+    # Posted-ledger attributes (batch, entry, posting date, fiscal year/period, terms, ...).
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,6 +109,10 @@ class CompanyCtx:
         self.detail_counts: dict[tuple, int] = {}
         # Posted unapplied cash per customer (source, functional); last activity per (ledger, party, kind).
         self.unapplied: dict[str, tuple[Decimal, Decimal]] = {}
+        # Prepayments (AR) released for later Apply Document entries, per customer.
+        self.prepaid: dict[str, list[Doc]] = {}
+        # GL accounts closed at year end: fiscal years already closed.
+        self.closed_years: set[str] = set()
         self.activity: dict[tuple[str, str, str], dt.date] = {}
 
     # -------------------------------------------------------------- sequences
@@ -160,13 +171,16 @@ class CompanyCtx:
     def register(self, doc: Doc, payable_from: dt.date | None) -> None:
         """Record a document; it becomes payable the day after `payable_from` (its batch's posting day)."""
         self.docs[(doc.ledger, doc.number)] = doc
-        if payable_from is not None and doc.doc_type != "CreditNote":
+        if payable_from is not None and doc.doc_type not in ("CreditNote", "UnappliedCash"):
             self.pending.setdefault(payable_from, []).append(doc)
 
     def release(self, d: dt.date) -> None:
         """Documents posted before `d` may be paid on `d`."""
         for doc in self.pending.pop(d - DAY, ()):
-            self.pools.setdefault((doc.ledger, doc.party), []).append(doc)
+            if doc.doc_type == "Prepayment":
+                self.prepaid.setdefault(doc.party, []).append(doc)
+            else:
+                self.pools.setdefault((doc.ledger, doc.party), []).append(doc)
 
     def open_docs(self, ledger: str, party: str) -> list[Doc]:
         pool = self.pools.get((ledger, party), [])

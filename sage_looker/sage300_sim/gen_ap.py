@@ -152,7 +152,10 @@ def ap_payment_batches(ctx: CompanyCtx, d: dt.date) -> None:
 def new_ap_payment_batch(ctx: CompanyCtx, d: dt.date, ccy: str, vendors: list[Party], status: str,
                          posted: dt.date | None) -> dict:
     number = ctx.next("APPaymentAndAdjustmentBatches", gap_rate=0.06)
+    from sage_looker.sage300_sim.gen_docs import ap_special_entries
+
     payments = [ap_payment(ctx, number, e, d, v) for e, v in enumerate(vendors, start=1)]
+    payments += ap_special_entries(ctx, number, len(payments) + 1, d, ccy)
     bank_code, _ = ctx.banks[ccy]
     batch = {
         **ctx.fw, "BatchSelector": "PY", "BatchNumber": number, "BatchDate": d,

@@ -163,7 +163,10 @@ def ar_receipt_batches(ctx: CompanyCtx, d: dt.date) -> None:
 def new_ar_receipt_batch(ctx: CompanyCtx, d: dt.date, ccy: str, customers: list[Party], status: str,
                          posted: dt.date | None) -> dict:
     number = ctx.next("ARReceiptAndAdjustmentBatches", gap_rate=0.06)
+    from sage_looker.sage300_sim.gen_docs import ar_special_entries
+
     receipts = [ar_receipt(ctx, number, e, d, c) for e, c in enumerate(customers, start=1)]
+    receipts += ar_special_entries(ctx, number, len(receipts) + 1, d, ccy, posted)
     bank_code, _ = ctx.banks[ccy]
     batch = {
         **ctx.fw, "BatchRecordType": "CA", "BatchNumber": number, "BatchDate": d,

@@ -28,15 +28,27 @@ def entry(ledger: str, typ: str, desc: str, doc: str, party: str, posting: dt.da
             "doc_date": doc_date, "lines": [x for x in lines if x[1] or x[2]]}
 
 
-def settle(doc: Doc, amt: Decimal) -> Decimal:
-    """Take a posted application off a document; returns the functional amount it settles."""
-    if amt >= doc.open_posted:
+def settle(doc: Doc, amt: Decimal, d: dt.date) -> Decimal:
+    """Take a posted application dated `d` off a document (a negative amount for a prepayment or unapplied
+    cash being used up); returns the functional amount it settles. Settling what is left takes the
+    document's remaining functional amount, so a fully paid document is zero in both currencies."""
+    if abs(amt) >= abs(doc.open_posted):
         fc = doc.func_open_posted
     else:
         fc = functional(amt, doc.rate)
     doc.open_posted -= amt
     doc.func_open_posted -= fc
+    doc.events.append((d, -amt, -fc))
     return fc
+
+
+def open_document(doc: Doc, d: dt.date, amt: Decimal, func: Decimal, **meta) -> None:
+    """A posted document's own amount (signed: credit notes, prepayments, unapplied cash negative)."""
+    doc.posted = True
+    doc.open_posted += amt
+    doc.func_open_posted += func
+    doc.events.append((d, amt, func))
+    doc.meta.update(meta)
 
 
 def _fx_line(ctx: CompanyCtx, lines: list[Line], ccy: str, rate: Decimal, d: dt.date, ref: str) -> list[Line]:
@@ -48,6 +60,12 @@ def post_subledger(ctx: CompanyCtx, resource: str, batch: dict) -> list[dict]:
     """Apply a subledger batch's posting to the open-item register; return its GL entries."""
     if resource in ("APInvoiceBatches", "ARInvoiceBatches"):
         return [_post_document(ctx, resource[:2], inv) for inv in batch["Invoices"]]
+    if resource in ("APPaymentAndAdjustmentBatches", "ARReceiptAndAdjustmentBatches"):
+        from sage_looker.sage300_sim.gen_docs_post import post_special
+
+        special = post_special(ctx, resource, batch)
+        if special is not None:
+            return special
     if resource == "APPaymentAndAdjustmentBatches":
         return [_post_cash(ctx, "AP", p, p["CheckAmountInBankCurrency"], p["FunctionalPaymentAmount"], ZERO,
                            p["VendorCurrencyCode"], p["VendorNumber"], p["CheckNumber"],
@@ -65,6 +83,10 @@ def post_subledger(ctx: CompanyCtx, resource: str, batch: dict) -> list[dict]:
 def _post_document(ctx: CompanyCtx, ledger: str, inv: dict) -> dict:
     doc = ctx.docs[(ledger, inv["DocumentNumber"])]
     doc.posted = True
+    doc.meta.update(batch=inv["BatchNumber"], entry=inv["EntryNumber"], posting=inv["PostingDate"],
+                    fiscal=(inv["FiscalYear"], inv["FiscalPeriod"]), terms=inv.get("Terms", ""),
+                    invoice_total=signed_total(inv), invoice_func=functional(signed_total(inv), inv["ExchangeRate"]),
+                    transaction_type=inv.get("TransactionType", ""))
     ccy, rate, d, number = inv["CurrencyCode"], inv["ExchangeRate"], inv["PostingDate"], inv["DocumentNumber"]
     total, tax = inv["DocumentTotalIncludingTax"], inv["TaxTotal"]
     func_total, func_tax = functional(total, rate), functional(tax, rate)
@@ -85,12 +107,16 @@ def _post_document(ctx: CompanyCtx, ledger: str, inv: dict) -> dict:
                          for a, f, n in zip(accts, funcs, nets, strict=True)]
     lines.append((tax_acct, sign * func_tax, sign * tax, ccy, rate, d, "Tax", number))
     if inv["DocumentType"] == "CreditNote" and inv.get("ApplytoDocument"):
-        fc = settle(ctx.docs[(ledger, inv["ApplytoDocument"])], total)
+        # The note is posted and applied at once: its own amount due is zero from its date on.
+        doc.events.extend([(doc.date, -total, -func_total), (doc.date, total, func_total)])
+        fc = settle(ctx.docs[(ledger, inv["ApplytoDocument"])], total, doc.date)
         lines.append((control, -sign * fc, -sign * total, ccy, rate, d, desc, number))
         lines = _fx_line(ctx, lines, ccy, rate, d, number)
     else:
-        doc.open_posted += total
-        doc.func_open_posted += func_total
+        amt = -total if inv["DocumentType"] == "CreditNote" else total
+        doc.open_posted += amt
+        doc.func_open_posted += functional(amt, rate)
+        doc.events.append((doc.date, amt, functional(amt, rate)))
         lines.append((control, -sign * func_total, -sign * total, ccy, rate, d, desc, number))
     for x in details:
         cogs = x.get("COGSAmount") or ZERO
@@ -116,15 +142,27 @@ def _post_cash(ctx: CompanyCtx, ledger: str, rec: dict, bank_amt: Decimal, bank_
     s = Decimal(1 if ledger == "AP" else -1)
     lines: list[Line] = [(bank, -s * bank_func, -s * bank_amt, ccy, rate, d, "Bank", ref)]
     for number, amt in applied:
-        fc = settle(ctx.docs[(ledger, number)], amt)
+        fc = settle(ctx.docs[(ledger, number)], amt, d)
         lines.append((control, s * fc, s * amt, ccy, rate, d, f"Applied to {number}", ref))
     if unapplied:
         fu = functional(unapplied, rate)
         prev = ctx.unapplied.get(party, (ZERO, ZERO))
         ctx.unapplied[party] = (prev[0] + unapplied, prev[1] + fu)
+        # Sage keeps unapplied cash as a document of its own (type "UnappliedCash", negative), numbered
+        # like the receipt, until an Apply Document entry uses it.
+        cash = Doc(ledger, ref, party, "UnappliedCash", ccy, rate, d, d, -unapplied, -fu, ZERO)
+        ctx.docs[(ledger, ref)] = cash
+        open_document(cash, d, -unapplied, -fu, batch=rec["BatchNumber"], entry=rec["EntryNumber"], posting=d,
+                      fiscal=(rec["FiscalYear"], rec["FiscalPeriod"]), terms="", invoice_total=-unapplied,
+                      invoice_func=-fu, transaction_type="UnappliedCash")
         lines.append((control, s * fu, s * unapplied, ccy, rate, d, "Unapplied cash", ref))
     lines = _fx_line(ctx, lines, ccy, rate, d, ref)
     return entry(ledger, "PY", f"{'Payment' if ledger == 'AP' else 'Receipt'} {ref} {party}", ref, party, d, d, lines)
+
+
+def signed_total(inv: dict) -> Decimal:
+    total = inv["DocumentTotalIncludingTax"]
+    return -total if inv["DocumentType"] == "CreditNote" else total
 
 
 def manual_journals(ctx: CompanyCtx, d: dt.date) -> None:
@@ -156,7 +194,7 @@ def gl_batch(ctx: CompanyCtx, created: dt.date, ledger: str, desc: str, entries:
     headers = []
     for e_no, e in enumerate(entries, start=1):
         en = f"{e_no:05d}"
-        fy, fp = ctx.period(e["posting"])
+        fy, fp = e.get("fiscal") or ctx.period(e["posting"])
         details = [
             {**ctx.fw, "BatchNumber": number, "EntryNumber": en, "TransactionNumber": f"{20 * k:010d}",
              "AccountNumber": acct, "Amount": func, "SourceCurrencyAmount": src, "Quantity": QTY0,

@@ -31,7 +31,7 @@ CHART = (
     ("2000", "Accounts payable", "BalanceSheet", "Credit", "ap_control", ("100",), ("10",), "20"),
     ("2100", "Sales tax payable", "BalanceSheet", "Credit", "tax_payable", ("100",), ("10",), "20"),
     ("2200", "Accrued liabilities", "BalanceSheet", "Credit", "accrued", ("100",), ("10",), "20"),
-    ("3000", "Retained earnings", "RetainedEarnings", "Credit", "retained", ("100",), ("10",), "30"),
+    ("3000", "Retained earnings", "RetainedEarnings", "Credit", "retained", ("100", "200", "300"), ("10",), "30"),
     ("4000", "Product sales", "IncomeStatement", "Credit", "revenue_product", ("200",), ("10", "20"), "40"),
     ("4100", "Service revenue", "IncomeStatement", "Credit", "revenue_service", ("200", "300"), ("10", "20"), "40"),
     ("5000", "Cost of goods sold", "IncomeStatement", "Debit", "cogs", ("300",), ("10", "20"), "50"),
@@ -107,6 +107,8 @@ def _accounts(ctx: CompanyCtx) -> None:
                 control = role in ("ar_control", "ap_control")
                 multi = role in ("bank_fx", "ar_control", "ap_control", "fx")
                 ctx.accounts.setdefault(role, []).append(unformatted)
+                if typ == "IncomeStatement":
+                    ctx.accounts.setdefault("_income", []).append(unformatted)
                 ctx.account_desc[unformatted] = description
                 ctx.emit("GLAccounts", {
                     **ctx.fw, "UnformattedAccount": unformatted, "AccountNumber": f"{acct}-{dept}-{region}",

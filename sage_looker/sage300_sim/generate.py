@@ -15,7 +15,9 @@ from sage_looker.sage300_sim.config import SimulatorConfig
 from sage_looker.sage300_sim.context import DAY, CompanyCtx
 from sage_looker.sage300_sim.gen_ap import ap_invoice_batches, ap_payment_batches
 from sage_looker.sage300_sim.gen_ar import ar_invoice_batches, ar_receipt_batches
-from sage_looker.sage300_sim.gen_gl import gl_batch, manual_journals, post_gl, post_subledger
+from sage_looker.sage300_sim.gen_docs import ap_adjustment_batch, ar_adjustment_batch
+from sage_looker.sage300_sim import gen_ledger
+from sage_looker.sage300_sim.gen_gl import entry, gl_batch, manual_journals, post_gl, post_subledger
 from sage_looker.sage300_sim.gen_masters import build_masters
 from sage_looker.sage300_sim.gen_orders import item_quantities, purchase_orders, sales_orders
 from sage_looker.sage300_sim.mutations import SageDB
@@ -55,14 +57,21 @@ def build_company(ctx: CompanyCtx) -> None:
         ar_invoice_batches(ctx, d)
         ap_payment_batches(ctx, d)
         ar_receipt_batches(ctx, d)
+        ar_adjustment_batch(ctx, d)
+        ap_adjustment_batch(ctx, d)
         manual_journals(ctx, d)
         purchase_orders(ctx, d)
         sales_orders(ctx, d)
         d += DAY
     post_subledgers(ctx)
-    for rec in build_gl(ctx):
+    posted = build_gl(ctx)
+    posted.extend(close_years(ctx, posted))
+    for rec in posted:
         ctx.emit("GLPostedTransactions", rec)
     finish_masters(ctx, ctx.out.get("APVendors", []), ctx.out.get("ARCustomers", []))
+    for name, rows in gen_ledger.posted_documents(ctx).items():
+        ctx.out[name] = rows
+    ctx.out["GLAccountFiscalSets"] = gen_ledger.fiscal_sets(ctx, posted, ctx.out.get("GLAccounts", []))
     item_quantities(ctx)
 
 
@@ -103,6 +112,18 @@ def build_gl(ctx: CompanyCtx) -> list[dict]:
     return out
 
 
+def close_years(ctx: CompanyCtx, posted: list[dict]) -> list[dict]:
+    """Year-end close of the fiscal years that ended: a posted GL batch per year, in the closing period."""
+    out: list[dict] = []
+    for end, fy, lines in gen_ledger.year_end_entries(ctx, posted):
+        e = entry("GL", "CL", f"Year-end close {fy}", f"CLOSE{fy}", "", end, end, lines)
+        e["fiscal"] = (fy, gen_ledger.CLOSING_PERIOD)
+        rec = ctx.emit("GLJournalBatches", gl_batch(ctx, end, "GL", f"Year-end close {fy}", [e], "Posted",
+                                                     end + 7 * DAY))
+        out.extend(post_gl(ctx, rec, posting_seq(ctx, "GL", end + 7 * DAY)))
+    return out
+
+
 def finish_masters(ctx: CompanyCtx, vendors: list[dict], customers: list[dict]) -> None:
     """Balances and activity dates from the posted documents and applications."""
     open_by: dict[tuple[str, str], list] = {}
@@ -122,10 +143,24 @@ def finish_masters(ctx: CompanyCtx, vendors: list[dict], customers: list[dict]) 
     for rec in customers:
         number = rec["CustomerNumber"]
         docs = open_by.get(("AR", number), [])
-        unapplied, func_unapplied = ctx.unapplied.get(number, (ZERO, ZERO))
-        rec["BalanceDueInCustomerCurrency"] = sum((x.open_posted for x in docs), ZERO) - unapplied
-        rec["BalanceDueInFunctionalCurrency"] = sum((x.func_open_posted for x in docs), ZERO) - func_unapplied
+        # Unapplied cash and prepayments are documents of their own (negative), so they are in `docs`.
+        rec["BalanceDueInCustomerCurrency"] = sum((x.open_posted for x in docs), ZERO)
+        rec["BalanceDueInFunctionalCurrency"] = sum((x.func_open_posted for x in docs), ZERO)
         rec["NumberOfOpenDocuments"] = sum(1 for x in docs if x.open_posted > 0)
         rec["DateOfLastInvoice"] = last("AR", number, "invoice")
         rec["DateOfLastReceipt"] = last("AR", number, "payment")
         rec["DateOfLastActivity"] = last("AR", number, "invoice", "payment")
+
+
+def refresh_ledgers(store, company: str) -> None:
+    """After a batch is posted at run time: rebuild the posted-document ledgers and the fiscal sets from the
+    register and the posted GL, as Sage updates them while posting."""
+    ctx = store.ctx[company]
+    with store.lock:
+        rebuilt = gen_ledger.posted_documents(ctx)
+        rebuilt["GLAccountFiscalSets"] = gen_ledger.fiscal_sets(ctx, store.records(company, "GLPostedTransactions"),
+                                                                store.records(company, "GLAccounts"))
+        for name, rows in rebuilt.items():
+            rows.sort(key=store._keyfn[name])
+            store.records(company, name)[:] = rows
+            store.touch(company, name)

@@ -104,7 +104,7 @@ class SageDB(Store):
     def post_batch(self, company: str, resource: str, key: Any) -> dict:
         """Post an open batch today: subledger batches get a posted GL batch and posted-ledger rows."""
         from sage_looker.sage300_sim.gen_gl import gl_batch, post_gl, post_subledger
-        from sage_looker.sage300_sim.generate import GL_BATCH_LABEL, finish_masters, posting_seq
+        from sage_looker.sage300_sim.generate import GL_BATCH_LABEL, finish_masters, posting_seq, refresh_ledgers
 
         with self.lock:
             rec = self._open_batch(company, resource, key)
@@ -132,6 +132,7 @@ class SageDB(Store):
             rec["DateLastEdited"] = self.today
             for row in post_gl(ctx, gl, posting_seq(ctx, "GL", None)):
                 self.insert(company, "GLPostedTransactions", row)
+            refresh_ledgers(self, company)  # posted-document ledgers and fiscal sets follow the posting
             self.touch(company, resource)
             self.touch(company, "GLJournalBatches")
             return rec

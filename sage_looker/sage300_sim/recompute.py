@@ -75,6 +75,10 @@ def gl_totals(batch: dict) -> None:
 
 def cash_delta(ctx: CompanyCtx, resource: str, entry: dict, delta: Decimal) -> None:
     ap = resource.startswith("AP")
+    typ = entry.get("PaymentTransactionType" if ap else "ReceiptTransactionType")
+    if typ == "Adjustment":
+        _adjustment_delta(ctx, resource, entry, delta)
+        return
     line = (entry["AppliedPayments"] if ap else entry["AppliedReceiptsAdjustments"])[0]
     doc = ctx.docs.get((resource[:2], line["DocumentNumber"]))
     if doc is not None and delta > doc.open_entered:
@@ -103,3 +107,22 @@ def batch_total(resource: str, rec: dict) -> None:
         rec["BatchTotal"] = sum((p["CheckAmountInBankCurrency"] for p in rec["PaymentsAdjustments"]), ZERO)
     elif resource == "ARReceiptAndAdjustmentBatches":
         rec["BatchTotal"] = sum((p["BankReceiptAmount"] for p in rec["ReceiptsAdjustments"]), ZERO)
+
+
+def _adjustment_delta(ctx: CompanyCtx, resource: str, entry: dict, delta: Decimal) -> None:
+    """An adjustment's first distribution changes by `delta`; so do its line and the document it names
+    (DistributionAmount is the signed change of the document's balance)."""
+    ap = resource.startswith("AP")
+    line = (entry["AppliedPayments"] if ap else entry["AppliedReceiptsAdjustments"])[0]
+    doc = ctx.docs.get((resource[:2], line["DocumentNumber"]))
+    if doc is not None and doc.open_entered + delta < 0:
+        delta = -delta
+    if doc is not None:
+        doc.open_entered += delta
+    line["AdjustmentGLDistributions"][0]["DistributionAmount"] += delta
+    if ap:
+        line["PaymentAmount"] += delta
+    else:
+        line["CustomerReceiptAmount"] += delta
+        entry["CustomerReceiptAmount"] = sum((a["CustomerReceiptAmount"]
+                                              for a in entry["AppliedReceiptsAdjustments"]), ZERO)

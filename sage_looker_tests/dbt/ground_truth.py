@@ -1,11 +1,14 @@
-"""Expected mart values computed in plain Python straight from the simulator's records (Sage field names),
-independently of the dbt SQL, following FINANCE-MARTS.md literally."""
+"""Expected mart values computed in plain Python from the simulator's own state — its documents' events and
+its records (Sage field names) — not by the dbt SQL's rules (which start from the posted ledger's amount due
+and add back later changes), following FINANCE-MARTS.md literally."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from sage_looker.sage300_sim import truth_ledgers as tl
 
 ZERO = Decimal(0)
 
@@ -15,59 +18,49 @@ def _bucket(days: int) -> str:
 
 
 def open_items(db, company: str, ledger: str, as_of: dt.date) -> dict[tuple[str, str], dict]:
-    """(party, document) → {currency, due, open, bucket} for posted documents open as of `as_of`."""
-    ap = ledger == "AP"
-    inv_res = "APInvoiceBatches" if ap else "ARInvoiceBatches"
-    pay_res = "APPaymentAndAdjustmentBatches" if ap else "ARReceiptAndAdjustmentBatches"
-    party_f = "VendorNumber" if ap else "CustomerNumber"
-    docs: dict[tuple[str, str], dict] = {}
-    notes = []
-    for b in db.records(company, inv_res):
-        if b["BatchStatus"] != "Posted":
-            continue
-        for inv in b["Invoices"]:
-            if inv["DocumentDate"] > as_of:
-                continue
-            sign = -1 if inv["DocumentType"] == "CreditNote" else 1
-            key = (inv[party_f], inv["DocumentNumber"])
-            docs[key] = {"currency": inv["CurrencyCode"], "due": inv["DueDate"] or inv["DocumentDate"],
-                         "amount": sign * inv["DocumentTotalIncludingTax"], "applied": ZERO}
-            if inv.get("ApplytoDocument") and inv["DocumentType"] in ("CreditNote", "DebitNote"):
-                notes.append((key, (inv[party_f], inv["ApplytoDocument"])))
-    for note, target in notes:
-        if target in docs:
-            docs[target]["applied"] -= docs[note]["amount"]
-            docs[note]["applied"] += docs[note]["amount"]
-    entries_f = "PaymentsAdjustments" if ap else "ReceiptsAdjustments"
-    apps_f = "AppliedPayments" if ap else "AppliedReceiptsAdjustments"
-    date_f = "PaymentDateAdjustmentDate" if ap else "ReceiptDateAdjustmentDate"
-    for b in db.records(company, pay_res):
-        if b["BatchStatus"] != "Posted":
-            continue
-        for e in b[entries_f]:
-            if (e[date_f] or b["BatchDate"]) > as_of:
-                continue
-            for a in e[apps_f]:
-                amt = (a["PaymentAmount"] + (a.get("DiscountAmount") or ZERO)) if ap else (
-                    a["CustomerReceiptAmount"] + (a.get("CustomerDiscountAmountTaken") or ZERO))
-                key = (a[party_f], a["DocumentNumber"])
-                if key in docs:
-                    docs[key]["applied"] += amt
+    """(party, document) → {currency, due, open, bucket, lines} for posted documents open as of `as_of`.
+
+    Amounts come from the simulator's own document events (truth_ledgers: each document's amount on its date,
+    every receipt, note, adjustment and Apply Document on its own date), not from the batches the marts
+    read. Prepayments and unapplied cash are flagged `unapplied`. Instalment documents are aged per schedule
+    line: the simulator applies receipts to the earliest instalment first, so what is open sits on the last
+    instalments; `lines` = [(due, open)]."""
+    ctx = db.ctx[company]
     out = {}
-    for key, d in docs.items():
-        open_ = d["amount"] - d["applied"]
-        if open_:
-            out[key] = {"currency": d["currency"], "due": d["due"], "open": open_,
-                        "bucket": _bucket((as_of - d["due"]).days)}
+    for (party, number), (ccy, src, _func) in tl.open_items(db, company, ledger, as_of).items():
+        doc = ctx.docs[(ledger, number)]
+        lines = [(doc.due, src)]
+        if len(doc.schedules) > 1 and src > 0:
+            lines, left = [], src
+            for pay_no, due, _ in reversed(doc.schedules):
+                amt = _schedule_amount(db, company, number, pay_no)
+                take = left if pay_no == 1 else min(amt, left)
+                if take:
+                    lines.append((due, take))
+                left -= take
+        out[(party, number)] = {"currency": ccy, "due": doc.due, "open": src, "lines": lines,
+                                "unapplied": doc.doc_type in ("Prepayment", "UnappliedCash"),
+                                "bucket": _bucket((as_of - doc.due).days)}
     return out
+
+
+def _schedule_amount(db, company: str, number: str, pay_no: int) -> Decimal:
+    for b in db.records(company, "ARInvoiceBatches"):
+        for inv in b["Invoices"]:
+            if inv["DocumentNumber"] == number:
+                return next(s["AmountDue"] for s in inv["InvoicePaymentSchedules"] if s["PaymentNumber"] == pay_no)
+    raise KeyError(number)
 
 
 def aging(db, company: str, ledger: str, as_of: dt.date) -> dict[tuple[str, str], dict[str, Decimal]]:
     """(party, currency) → {bucket: amount, 'open': total}."""
     out: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for (party, _), d in open_items(db, company, ledger, as_of).items():
+        if d["unapplied"]:  # prepayments and unapplied cash: on their own line, not in the buckets
+            continue
         row = out[(party, d["currency"])]
-        row[d["bucket"]] += d["open"]
+        for due, amt in d["lines"]:
+            row[_bucket((as_of - due).days)] += amt
         row["open"] += d["open"]
     return {k: dict(v) for k, v in out.items()}
 
@@ -97,18 +90,17 @@ def gl_by_account(db, company: str) -> dict[str, Decimal]:
 
 
 def margin(db, company: str) -> dict[str, tuple[Decimal, Decimal]]:
-    """currency → (revenue, cost) of sold OE lines: shipped item lines, misc charges of shipped or invoiced
-    orders, no quotes."""
+    """functional currency → (revenue, cost) of invoiced sales: lines of posted AR invoices and debit notes (+)
+    and credit notes (−), revenue = ExtendedAmountWithoutTIP at the document's rate, cost = COGSAmount."""
     out: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for o in db.records(company, "OEOrders"):
-        if "quote" in (o.get("OrderType") or "").lower():
+    ccy = db.config.currency_of(company)
+    for b in db.records(company, "ARInvoiceBatches"):
+        if b["BatchStatus"] != "Posted":
             continue
-        lines = o["OrderDetails"]
-        shipped = bool(o.get("LastShipmentNumber") or o.get("LastInvoiceNumber")) or any(
-            x["LineType"] != "Miscellaneous" and x.get("Item") and x["QuantityShipped"] > 0 for x in lines)
-        for x in lines:
-            misc = x["LineType"] == "Miscellaneous" or not x.get("Item")
-            if (misc and shipped) or (not misc and x["QuantityShipped"] > 0):
-                out[o["CurrencyCode"]][0] += x["ExtendedAmount"]
-                out[o["CurrencyCode"]][1] += x["QuantityShipped"] * (x["UnitCost"] or ZERO)
+        for inv in b["Invoices"]:
+            sign = -1 if inv["DocumentType"] == "CreditNote" else 1
+            for x in inv["InvoiceDetails"]:
+                out[ccy][0] += sign * (x["ExtendedAmountWithoutTIP"] * inv["ExchangeRate"]).quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP)
+                out[ccy][1] += sign * (x.get("COGSAmount") or ZERO)
     return {k: (v[0], v[1]) for k, v in out.items()}

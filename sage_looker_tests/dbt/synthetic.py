@@ -15,6 +15,7 @@ import duckdb
 
 from sage_looker.sage300 import catalog
 from sage_looker.warehouse.sqlgen import create_schema_sql, create_table_sql, declared_columns, quote_ident
+from sage_looker_tests.dbt.synthetic_ledgers import add_ledgers_and_document_cases
 
 D1 = dt.date(2026, 3, 15)
 D2 = dt.date(2026, 4, 30)
@@ -63,14 +64,20 @@ ROWS: dict[str, list[dict]] = {
     ],
     "cs_fiscal_calendars": [_calendar("SAMINC", 2025), _calendar("SAMINC", 2026)],
     "ap_vendors": [
-        {"company_id": "SAMINC", "vendor_number": "1200", "vendor_name": "Acme Supply", "currency_code": "USD"},
-        {"company_id": "SAMLTD", "vendor_number": "1200", "vendor_name": "Acme Canada", "currency_code": "USD"},
+        {"company_id": "SAMINC", "vendor_number": "1200", "vendor_name": "Acme Supply", "currency_code": "USD",
+         "balance_due_in_functional_currency": m("700.000")},
+        {"company_id": "SAMLTD", "vendor_number": "1200", "vendor_name": "Acme Canada", "currency_code": "USD",
+         "balance_due_in_functional_currency": m("945.010")},
     ],
     "ar_customers": [
         {"company_id": "SAMINC", "customer_number": "1100", "customer_name": "Globex", "currency_code": "USD",
-         "credit_limit_customer_currency": m("1000.000")},
+         "credit_limit_customer_currency": m("1000.000"), "balance_due_in_functional_currency": m("350.000")},
         {"company_id": "SAMINC", "customer_number": "1200", "customer_name": "Initech", "currency_code": "USD",
-         "credit_limit_customer_currency": m("100.000")},
+         "credit_limit_customer_currency": m("100.000"), "balance_due_in_functional_currency": m("150.000")},
+        {"company_id": "SAMINC", "customer_number": "1300", "customer_name": "Umbrella", "currency_code": "USD",
+         "balance_due_in_functional_currency": m("700.000")},
+        {"company_id": "SAMLTD", "customer_number": "2000", "customer_name": "Hooli", "currency_code": "USD",
+         "balance_due_in_functional_currency": m("500.000")},
     ],
     "gl_accounts": [
         _account("SAMINC", "1000", "100", "10", "BalanceSheet", "Cash"),
@@ -193,7 +200,7 @@ ROWS: dict[str, list[dict]] = {
     ],
     "ar_receipts": [
         {"company_id": "SAMINC", "batch_date": d("2026-03-05"), "batch_record_type": "CA", "batch_number": 1,
-         "entry_number": 1, "customer_number": "1100", "receipt_transaction_type": "Receipt",
+         "entry_number": 1, "customer_number": "1100", "receipt_transaction_type": "Receipt", "document_number": "PY-1",
          "customer_currency_code": "USD", "receipt_date_adjustment_date": d("2026-03-05"),
          "customer_receipt_amount": m("1000.000"), "customer_unapplied_amount": m("100.000")},
         # Applying the credit note to the invoice moves no cash.
@@ -268,6 +275,16 @@ ROWS: dict[str, list[dict]] = {
         )
     ],
 }
+
+
+# ---------------------------------------------------------------- one hand-worked case per document type
+# Customer 1300 (SAMINC): prepayment PP-1 300 (03-02) → Apply Document 250 of it to IN-5 (03-20); IN-6 80
+# (entered before the loaded window: no batch) written off by 30 in an AD batch (03-12); IN-7 900 in three
+# instalments of 300 (due 03-03, 04-02, 05-02) paid 350 on 03-05 (300 on #1, 50 on #2); a miscellaneous
+# receipt MR-1 500 (03-06) that is no customer's document. SAMLTD customer 2000: IN-8 740 USD quoted with a
+# divide rate 0.74 (740 / 0.74 = 1000.00 CAD), receipts of 185 on 03-10 and 04-10.
+
+add_ledgers_and_document_cases(ROWS)  # noqa: E305 (synthetic_ledgers.py: posted ledgers, fiscal sets, cases)
 
 # AR ApplytoDocument is not in the catalog: the loader keeps it as an extra column when Sage sends it.
 EXTRA_COLUMNS = {"ap_invoices": {}, "ar_invoices": {"applyto_document": "VARCHAR"}}

@@ -37,6 +37,11 @@ def test_sources_are_the_sage_asset_keys_and_tests_are_checks(project):
     assert (dg.AssetKey(["marts", "gl_trial_balance"]), "assert_trial_balance_debits_equal_credits") in checks
     assert any(k == dg.AssetKey(["marts", "ap_aging"]) and n.startswith("expression_is_true") for k, n in checks)
     assert assets.op.pool == DBT_POOL == "warehouse_writer"
+    # the tie-outs to Sage's balances are blocking checks: a failure stops what depends on the mart
+    blocking = {c.name: c.blocking for c in assets.check_specs}
+    assert blocking["assert_subledgers_tie_out"] and blocking["assert_party_balances_match_sage"]
+    assert blocking["assert_applications_match_posted_documents"]
+    assert not blocking["accepted_values_dim_item_is_category_mapped__True"]  # a warn-severity test stays advisory
 
 
 def test_looker_specs_hang_off_the_dbt_models(project):

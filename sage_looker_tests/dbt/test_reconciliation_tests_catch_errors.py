@@ -3,6 +3,8 @@ staging view) no longer tie out, `dbt test` fails exactly the tests that guard t
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import duckdb
 
 from sage_looker.dbt_project import run_dbt
@@ -46,3 +48,43 @@ def test_broken_marts_fail_their_reconciliation_tests(built, tmp_path):
     # and the ones that still hold keep passing
     passed = {r["unique_id"].split(".")[2] for r in run.results if r["status"] == "pass"}
     assert any(p.startswith("sums_match_cash_flow_forecast_outflows") for p in passed)
+
+
+def _compiled_rows(target, path, test_name):
+    sql = next((target / "compiled").rglob(f"{test_name}.sql")).read_text()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_tie_out_and_orphan_errors_name_the_party_and_the_document(built, tmp_path):
+    """Sage's balance for customer 1300 is 0.01 off the documents, and IN-6 (entered before the loaded window)
+    is missing from the posted ledger while a write-off still names it: both are errors, not warnings, and
+    their rows name the party, the document and the amounts."""
+    path = built.copy(tmp_path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("""update sage300.ar_customers set balance_due_in_functional_currency = 700.01
+                       where customer_number = '1300'""")
+        con.execute("delete from sage300.ar_posted_documents where document_number = 'IN-6'")
+    finally:
+        con.close()
+    target = tmp_path / "target"
+    select = ["--select", "stg_sage300__ar_customers+", "stg_sage300__ar_posted_documents+"]
+    built_models = run_dbt(["run", *select], warehouse=path, target_path=target, vars={"as_of_dates": AS_OF_DATES})
+    assert built_models.ok, built_models.output[-3000:]
+    # `dbt test` (not build): a failing test must not skip the marts the other tie-outs check
+    run = run_dbt(["test", *select], warehouse=path, target_path=target, vars={"as_of_dates": AS_OF_DATES})
+    assert not run.ok
+    failed = {r["unique_id"].split(".")[2] for r in run.failures()}
+    assert {"assert_party_balances_match_sage", "assert_subledgers_tie_out",
+            "assert_applications_match_posted_documents"} <= failed, sorted(failed)
+    assert not run.warnings()
+    party = _compiled_rows(target, path, "assert_party_balances_match_sage")
+    # IN-6's 50 is gone from the aging (−50) and Sage's balance says 700.01: 650 − 700.01 = −50.01
+    assert [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in party] == [
+        ("AR", "SAMINC", "1300", Decimal("650"), Decimal("700.01"), Decimal("-50.01"))]
+    orphans = _compiled_rows(target, path, "assert_applications_match_posted_documents")
+    assert [(r[0], r[1], r[2], r[3]) for r in orphans] == [("AR", "SAMINC", "1300", "IN-6")]

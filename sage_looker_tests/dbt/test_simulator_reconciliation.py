@@ -146,11 +146,11 @@ def test_trial_balance_ties_to_posted_gl(loaded):
             assert bal == by_account.get(acct, Decimal(0)), (co, acct)
 
 
-def test_margin_totals_match_order_lines(loaded):
+def test_margin_totals_match_invoiced_lines(loaded):
     sim, path, _ = loaded
     for co in sim.config.companies:
         want = gt.margin(sim.db, co)
-        got = {r[0]: (r[1], r[2]) for r in rows(path, """select currency_code, sum(revenue), sum(cost)
+        got = {r[0]: (r[1], r[2]) for r in rows(path, """select functional_currency, sum(revenue), sum(cost)
                                                          from marts.margin_by_product_line where company_id = ? group by 1""", [co])}
         assert got == want
         assert sum(v[0] for v in want.values()) > 0

@@ -120,7 +120,7 @@ def test_single_entity_and_composite_keys(sim, client):
     assert "value" not in r and r["VendorNumber"] == vendor["VendorNumber"]
     assert r["@odata.context"].endswith("#APVendors/$entity")
     assert decode(client.get(f"{base}/AP/APVendors({vendor['VendorNumber']})"))["VendorName"] == vendor["VendorName"]
-    rb = sim.db.records("SAMINC", "ARReceiptAndAdjustmentBatches")[0]
+    rb = next(b for b in sim.db.records("SAMINC", "ARReceiptAndAdjustmentBatches") if b["BatchRecordType"] == "CA")
     for key in (f"BatchRecordType='CA',BatchNumber={rb['BatchNumber']}",
                 f"BatchNumber={rb['BatchNumber']}, BatchRecordType='CA'", f"'CA',{rb['BatchNumber']}"):
         got = decode(client.get(f"{base}/AR/ARReceiptAndAdjustmentBatches({key})"))

@@ -27,18 +27,17 @@ view: margin_by_product_line {
   sql_table_name: marts.margin_by_product_line ;;
   dimension: margin_key { primary_key: yes hidden: yes type: string sql: ${TABLE}.margin_key ;; }
   dimension: company_id { type: string sql: ${TABLE}.company_id ;; }
-  dimension: currency_code { type: string sql: ${TABLE}.currency_code ;; }
+  dimension: functional_currency { type: string sql: ${TABLE}.functional_currency ;; }
   dimension: currency_basis { type: string sql: ${TABLE}.currency_basis ;; }
   dimension: product_family { type: string sql: ${TABLE}.product_family ;; }
   dimension: product_line { type: string sql: ${TABLE}.product_line ;; }
   dimension: line_kind { type: string sql: ${TABLE}.line_kind ;; }
-  dimension: has_foreign_currency { type: yesno sql: ${TABLE}.has_foreign_currency ;; }
-  dimension_group: order { type: time timeframes: [raw, month, quarter, year] datatype: date convert_tz: no sql: ${TABLE}.order_month ;; }
+  dimension_group: invoice { type: time timeframes: [raw, month, quarter, year] datatype: date convert_tz: no sql: ${TABLE}.invoice_month ;; }
   measure: revenue { type: sum sql: ${TABLE}.revenue ;; value_format_name: decimal_2 }
   measure: cost { type: sum sql: ${TABLE}.cost ;; value_format_name: decimal_2 }
   measure: margin { type: sum sql: ${TABLE}.margin ;; value_format_name: decimal_2 }
   measure: margin_pct { type: number sql: CASE WHEN ${revenue} = 0 THEN NULL ELSE ${margin} / ${revenue} END ;; value_format_name: percent_1 }
-  measure: order_count { type: sum sql: ${TABLE}.order_count ;; }
+  measure: document_count { type: sum sql: ${TABLE}.document_count ;; value_format_name: decimal_0 }
 }
 
 view: fct_inventory_daily {
@@ -65,4 +64,25 @@ view: inventory_turnover {
   measure: cogs { type: sum sql: ${TABLE}.cogs ;; value_format_name: decimal_2 }
   measure: turnover { type: number sql: CASE WHEN ${average_inventory_value} = 0 THEN NULL ELSE ${cogs} / ${average_inventory_value} END ;; value_format_name: decimal_2 }
   measure: days_inventory_outstanding { type: number sql: CASE WHEN ${cogs} = 0 THEN NULL ELSE MAX(${TABLE}.days_in_period) * ${average_inventory_value} / ${cogs} END ;; value_format_name: decimal_1 }
+}
+
+view: fct_ar_invoice_lines {
+  sql_table_name: marts.fct_ar_invoice_lines ;;
+  dimension: invoice_line_key { primary_key: yes hidden: yes type: string sql: ${TABLE}.invoice_line_key ;; }
+  dimension: customer_key { hidden: yes type: string sql: ${TABLE}.customer_key ;; }
+  dimension: item_key { hidden: yes type: string sql: ${TABLE}.item_key ;; }
+  dimension: company_id { type: string sql: ${TABLE}.company_id ;; }
+  dimension: customer_number { type: string sql: ${TABLE}.customer_number ;; }
+  dimension: document_number { type: string sql: ${TABLE}.document_number ;; }
+  dimension: document_type { type: string sql: ${TABLE}.document_type ;; }
+  dimension: item_number { type: string sql: ${TABLE}.item_number ;; }
+  dimension: line_kind { type: string sql: ${TABLE}.line_kind ;; }
+  dimension: product_family { type: string sql: ${TABLE}.product_family ;; }
+  dimension: product_line { type: string sql: ${TABLE}.product_line ;; }
+  dimension: functional_currency { type: string sql: ${TABLE}.functional_currency ;; }
+  dimension: currency_basis { type: string sql: ${TABLE}.currency_basis ;; }
+  dimension_group: invoice { type: time timeframes: [raw, date, week, month, quarter, year] datatype: date convert_tz: no sql: ${TABLE}.invoice_date ;; }
+  measure: revenue { type: sum sql: ${TABLE}.revenue ;; value_format_name: decimal_2 }
+  measure: cost { type: sum sql: ${TABLE}.cost ;; value_format_name: decimal_2 }
+  measure: margin { type: number sql: ${revenue} - ${cost} ;; value_format_name: decimal_2 }
 }

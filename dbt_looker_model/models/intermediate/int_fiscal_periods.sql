@@ -17,7 +17,8 @@ select
     fiscal_period,
     period_start_date,
     period_end_date,
-    fiscal_period = 13 as is_adjustment_period
+    -- Sage: periods 1-13 are regular (13 when the calendar has 13); 14 = adjustment, 15 = closing (GL only)
+    fiscal_period = 14 as is_adjustment_period
 from periods
 where period_start_date is not null
   and period_end_date is not null

@@ -45,6 +45,19 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+class BlockingChecksTranslator(DagsterDbtTranslator):
+    """dbt tests of severity error (the tie-outs to Sage's balances among them) become blocking asset checks: a
+    failing tie-out stops what depends on the mart (Looker refresh, reports) instead of being a red dot."""
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        node = manifest.get("nodes", {}).get(unique_id, {})
+        severity = str((node.get("config") or {}).get("severity", "error")).lower()
+        if spec is None or severity != "error":
+            return spec
+        return spec._replace(blocking=True)
+
+
 def sage_looker_dbt_project(target: str | None = None, prepare: bool = True) -> DbtProject:
     """The DbtProject of dbt_looker_model with a manifest: `dbt parse` (offline, the project has no
     packages) when it is missing or under `dagster dev`; a deploy can run it at build time instead."""
@@ -145,7 +158,7 @@ def build_dbt_assets(
             wh = None  # the URL (and its password) must not become a dbt var
         else:
             wh = process_env["SAGE_LOOKER_WAREHOUSE"]  # absolute: dbt runs in the project directory
-    translator = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    translator = BlockingChecksTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
     @dbt_assets(
         manifest=project.manifest_path,

@@ -2,18 +2,21 @@
 -- currency_basis: source (the documents' currency); functional_open_amount converts each document at its rate.
 -- Invariant (tested): bucket_current + … + bucket_over_90 = open_amount = Σ fct_ap_open_items.open_amount.
 -- in_entry_amount (documents of unposted batches, document date ≤ D) and unapplied_payments (posted
--- payments not yet applied) are shown beside the aging, never inside the buckets.
+-- prepayment documents still open) are shown beside the aging, never inside the buckets.
+-- functional_balance = the vendor's whole balance in functional currency (tie-out with Sage's balances).
 with as_of as (
     select as_of_date from {{ ref('int_as_of_dates') }}
 ),
 open_items as (
     select
         as_of_date, company_id, vendor_number, currency_code,
-        sum(open_amount) as open_amount,
-        {{ aging_bucket_columns() }},
-        sum(case when days_past_due > 0 then open_amount else 0 end) as overdue_amount,
-        sum(functional_open_amount) as functional_open_amount,
-        count(*) as open_document_count
+        sum(case when not is_unapplied_cash then open_amount else 0 end) as open_amount,
+        {{ aging_bucket_columns("case when not is_unapplied_cash then open_amount else 0 end") }},
+        sum(case when days_past_due > 0 and not is_unapplied_cash then open_amount else 0 end) as overdue_amount,
+        sum(case when not is_unapplied_cash then functional_open_amount else 0 end) as functional_open_amount,
+        -sum(case when is_unapplied_cash then open_amount else 0 end) as unapplied_payments,
+        sum(functional_open_amount) as functional_balance,
+        sum(case when not is_unapplied_cash then 1 else 0 end) as open_document_count
     from {{ ref('fct_ap_open_items') }}
     group by as_of_date, company_id, vendor_number, currency_code
 ),
@@ -25,33 +28,9 @@ in_entry as (
         on not d.is_posted and d.document_date <= a.as_of_date
     group by a.as_of_date, d.company_id, d.vendor_number, d.currency_code
 ),
-payment_applied as (
-    select company_id, batch_selector, batch_number, entry_number, sum(payment_amount) as applied
-    from {{ ref('stg_sage300__ap_payment_applications') }}
-    group by company_id, batch_selector, batch_number, entry_number
-),
-unapplied as (
-    select a.as_of_date, p.company_id, p.vendor_number, p.vendor_currency_code as currency_code,
-           sum(p.vendor_amount - coalesce(x.applied, 0)) as unapplied_payments
-    from as_of as a
-    inner join {{ ref('stg_sage300__ap_payments') }} as p
-        on coalesce(p.payment_date, p.batch_date) <= a.as_of_date
-    inner join {{ ref('stg_sage300__ap_payment_batches') }} as b
-        on b.company_id = p.company_id and b.batch_selector = p.batch_selector and b.batch_number = p.batch_number
-    left join payment_applied as x
-        on x.company_id = p.company_id and x.batch_selector = p.batch_selector
-       and x.batch_number = p.batch_number and x.entry_number = p.entry_number
-    where b.is_posted
-      and upper(p.batch_selector) <> 'AD'
-      and lower(coalesce(p.payment_transaction_type, '')) not like '%adjust%'
-      and p.vendor_amount <> 0
-    group by a.as_of_date, p.company_id, p.vendor_number, p.vendor_currency_code
-    having sum(p.vendor_amount - coalesce(x.applied, 0)) <> 0
-),
 keys as (
     select as_of_date, company_id, vendor_number, currency_code from open_items
     union select as_of_date, company_id, vendor_number, currency_code from in_entry
-    union select as_of_date, company_id, vendor_number, currency_code from unapplied
 )
 select
     {{ surrogate_key(['k.as_of_date', 'k.company_id', 'k.vendor_number', 'k.currency_code']) }} as ap_aging_key,
@@ -68,11 +47,12 @@ select
     coalesce(o.bucket_over_90, 0) as bucket_over_90,
     coalesce(o.overdue_amount, 0) as overdue_amount,
     coalesce(o.open_document_count, 0) as open_document_count,
-    coalesce(u.unapplied_payments, 0) as unapplied_payments,
-    coalesce(o.open_amount, 0) - coalesce(u.unapplied_payments, 0) as balance_after_unapplied,
+    coalesce(o.unapplied_payments, 0) as unapplied_payments,
+    coalesce(o.open_amount, 0) - coalesce(o.unapplied_payments, 0) as balance_after_unapplied,
     coalesce(e.in_entry_amount, 0) as in_entry_amount,
     coalesce(e.in_entry_document_count, 0) as in_entry_document_count,
     o.functional_open_amount,
+    coalesce(o.functional_balance, 0) as functional_balance,
     c.functional_currency,
     'source' as currency_basis
 from keys as k
@@ -82,7 +62,4 @@ left join open_items as o
 left join in_entry as e
     on e.as_of_date = k.as_of_date and e.company_id = k.company_id
    and e.vendor_number = k.vendor_number and e.currency_code is not distinct from k.currency_code
-left join unapplied as u
-    on u.as_of_date = k.as_of_date and u.company_id = k.company_id
-   and u.vendor_number = k.vendor_number and u.currency_code is not distinct from k.currency_code
 left join {{ ref('dim_company') }} as c on c.company_id = k.company_id

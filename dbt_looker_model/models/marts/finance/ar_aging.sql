@@ -1,21 +1,35 @@
 -- AR aging and collections status per as-of date, company, customer and currency (FINANCE-MARTS "AR aging").
 -- currency_basis: source (the documents' currency); functional_open_amount converts each document at its rate.
 -- Invariant (tested): Σ buckets = open_amount = Σ fct_ar_open_items.open_amount.
--- unapplied_receipts (posted receipts and prepayments not applied to a document) reduce the customer's
--- balance (balance_after_unapplied) but stay on their own line; in_entry_amount = documents of unposted batches.
+-- unapplied_receipts (posted unapplied-cash and prepayment documents still open) reduce the customer's
+-- balance (balance_after_unapplied = what Sage shows as the customer's balance) but stay on their own line;
+-- buckets age each payment-schedule line on its own due date; in_entry_amount = documents of unposted batches.
+-- functional_balance = the customer's whole balance in functional currency (tie-out with Sage's
+-- BalanceDueInFunctionalCurrency and the AR control accounts).
 with as_of as (
     select as_of_date from {{ ref('int_as_of_dates') }}
 ),
 open_items as (
     select
         as_of_date, company_id, customer_number, currency_code,
-        sum(open_amount) as open_amount,
-        {{ aging_bucket_columns() }},
-        sum(case when days_past_due > 0 then open_amount else 0 end) as overdue_amount,
-        sum(functional_open_amount) as functional_open_amount,
-        count(*) as open_document_count
+        sum(case when not is_unapplied_cash then open_amount else 0 end) as open_amount,
+        sum(case when days_past_due > 0 and not is_unapplied_cash then open_amount else 0 end) as overdue_amount,
+        sum(case when not is_unapplied_cash then functional_open_amount else 0 end) as functional_open_amount,
+        -sum(case when is_unapplied_cash then open_amount else 0 end) as unapplied_receipts,
+        sum(functional_open_amount) as functional_balance,
+        sum(case when not is_unapplied_cash then 1 else 0 end) as open_document_count
     from {{ ref('fct_ar_open_items') }}
     group by as_of_date, company_id, customer_number, currency_code
+),
+-- Buckets per payment-schedule line (instalments aged on their own due dates); unapplied cash and
+-- prepayments stay out of the buckets, on their own line.
+buckets as (
+    select l.as_of_date, l.company_id, l.customer_number, l.currency_code,
+           {{ aging_bucket_columns('l.open_amount', 'l.aging_bucket') }}
+    from {{ ref('fct_ar_open_instalments') }} as l
+    inner join {{ ref('fct_ar_open_items') }} as o on o.open_item_key = l.open_item_key
+    where not o.is_unapplied_cash
+    group by l.as_of_date, l.company_id, l.customer_number, l.currency_code
 ),
 in_entry as (
     select a.as_of_date, d.company_id, d.customer_number, d.currency_code,
@@ -25,45 +39,23 @@ in_entry as (
         on not d.is_posted and d.document_date <= a.as_of_date
     group by a.as_of_date, d.company_id, d.customer_number, d.currency_code
 ),
-receipt_applied as (
-    select company_id, batch_record_type, batch_number, entry_number, sum(applied_amount) as applied
-    from {{ ref('stg_sage300__ar_receipt_applications') }}
-    group by company_id, batch_record_type, batch_number, entry_number
-),
-unapplied as (
-    select a.as_of_date, r.company_id, r.customer_number, r.customer_currency_code as currency_code,
-           sum(r.customer_amount - coalesce(x.applied, 0)) as unapplied_receipts
-    from as_of as a
-    inner join {{ ref('stg_sage300__ar_receipts') }} as r
-        on coalesce(r.receipt_date, r.batch_date) <= a.as_of_date
-    inner join {{ ref('stg_sage300__ar_receipt_batches') }} as b
-        on b.company_id = r.company_id and b.batch_record_type = r.batch_record_type and b.batch_number = r.batch_number
-    left join receipt_applied as x
-        on x.company_id = r.company_id and x.batch_record_type = r.batch_record_type
-       and x.batch_number = r.batch_number and x.entry_number = r.entry_number
-    where b.is_posted
-      and upper(r.batch_record_type) <> 'AD'
-      and r.customer_amount <> 0
-    group by a.as_of_date, r.company_id, r.customer_number, r.customer_currency_code
-    having sum(r.customer_amount - coalesce(x.applied, 0)) <> 0
-),
 keys as (
     select as_of_date, company_id, customer_number, currency_code from open_items
     union select as_of_date, company_id, customer_number, currency_code from in_entry
-    union select as_of_date, company_id, customer_number, currency_code from unapplied
 ),
 joined as (
     select
         k.*,
         coalesce(o.open_amount, 0) as open_amount,
-        coalesce(o.bucket_current, 0) as bucket_current,
-        coalesce(o.bucket_1_30, 0) as bucket_1_30,
-        coalesce(o.bucket_31_60, 0) as bucket_31_60,
-        coalesce(o.bucket_61_90, 0) as bucket_61_90,
-        coalesce(o.bucket_over_90, 0) as bucket_over_90,
+        coalesce(bk.bucket_current, 0) as bucket_current,
+        coalesce(bk.bucket_1_30, 0) as bucket_1_30,
+        coalesce(bk.bucket_31_60, 0) as bucket_31_60,
+        coalesce(bk.bucket_61_90, 0) as bucket_61_90,
+        coalesce(bk.bucket_over_90, 0) as bucket_over_90,
         coalesce(o.overdue_amount, 0) as overdue_amount,
         coalesce(o.open_document_count, 0) as open_document_count,
-        coalesce(u.unapplied_receipts, 0) as unapplied_receipts,
+        coalesce(o.unapplied_receipts, 0) as unapplied_receipts,
+        coalesce(o.functional_balance, 0) as functional_balance,
         coalesce(e.in_entry_amount, 0) as in_entry_amount,
         coalesce(e.in_entry_document_count, 0) as in_entry_document_count,
         o.functional_open_amount
@@ -74,9 +66,9 @@ joined as (
     left join in_entry as e
         on e.as_of_date = k.as_of_date and e.company_id = k.company_id
        and e.customer_number = k.customer_number and e.currency_code is not distinct from k.currency_code
-    left join unapplied as u
-        on u.as_of_date = k.as_of_date and u.company_id = k.company_id
-       and u.customer_number = k.customer_number and u.currency_code is not distinct from k.currency_code
+    left join buckets as bk
+        on bk.as_of_date = k.as_of_date and bk.company_id = k.company_id
+       and bk.customer_number = k.customer_number and bk.currency_code is not distinct from k.currency_code
 )
 select
     {{ surrogate_key(['j.as_of_date', 'j.company_id', 'j.customer_number', 'j.currency_code']) }} as ar_aging_key,
@@ -103,6 +95,7 @@ select
     pb.avg_days_to_pay_90d,
     pb.avg_days_late_90d,
     j.functional_open_amount,
+    j.functional_balance,
     c.functional_currency,
     'source' as currency_basis
 from joined as j

@@ -2,7 +2,8 @@
 -- and currency. Weeks start on Monday; week 1 is the week containing D and also holds everything overdue;
 -- weeks 2..horizon follow, week horizon+1 is "beyond" (all later dates). Inflows = open AR (fct_ar_open_items)
 -- by expected receipt date = due date (or due date + the customer's average days late when
--- var forecast_use_days_late); outflows = open AP (fct_ap_open_items) by due date.
+-- var forecast_use_days_late), each payment-schedule line on its own due date (fct_ar_open_instalments);
+-- outflows = open AP (fct_ap_open_items) by due date. Unapplied cash and prepayments count on their own date.
 -- currency_basis: source (the documents' currency; never summed across currencies).
 -- Invariant (tested): Σ inflows over all weeks = open AR; Σ outflows = open AP, per as-of, company, currency.
 {%- set horizon = var('forecast_horizon_weeks', 13) | int %}
@@ -13,7 +14,7 @@ with ar as (
         {%- else %}
            o.due_date as expected_date
         {%- endif %}
-    from {{ ref('fct_ar_open_items') }} as o
+    from {{ ref('fct_ar_open_instalments') }} as o
     left join {{ ref('int_ar_payment_behaviour') }} as pb
         on pb.as_of_date = o.as_of_date and pb.company_id = o.company_id and pb.customer_number = o.customer_number
 ),

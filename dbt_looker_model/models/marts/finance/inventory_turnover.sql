@@ -1,9 +1,10 @@
 -- Inventory turnover per company, calendar month and product line (FINANCE-MARTS "Inventory turnover").
 -- average_inventory_value = Σ daily inventory value / snapshot_days, over the days that have a snapshot
 -- (missing days are missing, not zero: snapshot_days says how many of days_in_period were captured).
--- cogs = cost of sold OE item lines in the month (the same cost as margin_by_product_line).
+-- cogs = COGSAmount of the invoiced AR item lines in the month, by invoice date (the same cost as
+-- margin_by_product_line).
 -- turnover = cogs / average inventory; days_inventory_outstanding = days_in_period / turnover.
--- currency_basis: functional (inventory at IC average cost; OE unit cost is the item's functional cost).
+-- currency_basis: functional (inventory at IC average cost; Sage books COGSAmount in functional currency).
 with captured as (
     -- snapshot days are counted per company: a line with no items on a captured day is a real zero
     select company_id, {{ month_start('snapshot_date') }} as period_start, count(distinct snapshot_date) as snapshot_days
@@ -17,10 +18,10 @@ inventory as (
     group by company_id, {{ month_start('snapshot_date') }}, product_family, product_line
 ),
 cogs as (
-    select company_id, {{ month_start('order_date') }} as period_start, product_family, product_line, sum(cost) as cogs
-    from {{ ref('fct_oe_order_lines') }}
-    where is_sold and line_kind = 'item'
-    group by company_id, {{ month_start('order_date') }}, product_family, product_line
+    select company_id, {{ month_start('invoice_date') }} as period_start, product_family, product_line, sum(cost) as cogs
+    from {{ ref('fct_ar_invoice_lines') }}
+    where line_kind = 'item'
+    group by company_id, {{ month_start('invoice_date') }}, product_family, product_line
 ),
 keys as (
     select company_id, period_start, product_family, product_line from inventory

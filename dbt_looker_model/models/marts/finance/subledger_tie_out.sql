@@ -1,0 +1,96 @@
+-- AR and AP tied out to Sage's own balances, per company and currency, for every as-of date on or after the
+-- ledger's last activity (where the aging must equal Sage's current balances; earlier dates are checked by
+-- the open-item tests). Three figures that must agree to the cent, in functional currency:
+--   aging_balance      Σ of the aging (ar_aging/ap_aging functional_balance: documents, notes, unapplied cash);
+--   party_balance      Σ customers'/vendors' BalanceDueInFunctionalCurrency (Sage's party master);
+--   gl_control_balance the AR/AP control accounts (GLAccounts.ControlAccountSubledgers) in the GL fiscal sets
+--                      (company level, currency_code null), plus gl_pending: the control-account lines of the
+--                      subledger's GL batches not yet posted in GL (Sage's usual reconciling item).
+-- AP balances are credits in the GL, so the GL side is negated for AP. Errors: assert_subledgers_tie_out.
+{%- set ledgers = [('AR', 'customer', 'ar_aging', 'stg_sage300__ar_customers', 'stg_sage300__ar_posted_documents', 1),
+                   ('AP', 'vendor', 'ap_aging', 'stg_sage300__ap_vendors', 'stg_sage300__ap_posted_documents', -1)] %}
+with control_accounts as (
+    select company_id, unformatted_account as account_code, upper(trim(subledger_code)) as ledger
+    from {{ sage_source('gl_account_control_subledgers') }}
+),
+fiscal_sets as (
+    select company_id, account_number as account_code, cast(fiscal_year as integer) as fiscal_year,
+           opening_balance {%- for n in range(1, 16) %} + net_period_{{ n }}{% endfor %} as closing_balance
+    from {{ ref('stg_sage300__gl_account_fiscal_sets') }}
+    where lower(fiscal_set_designator) in ('actuals', 'actual', 'a')
+      and lower(coalesce(currency_type, 'functional')) like 'f%'
+),
+latest_year as (
+    select company_id, account_code, max(fiscal_year) as fiscal_year from fiscal_sets group by company_id, account_code
+),
+gl_control as (
+    select c.company_id, c.ledger, sum(f.closing_balance) as balance
+    from control_accounts as c
+    inner join latest_year as y on y.company_id = c.company_id and y.account_code = c.account_code
+    inner join fiscal_sets as f
+        on f.company_id = y.company_id and f.account_code = y.account_code and f.fiscal_year = y.fiscal_year
+    group by c.company_id, c.ledger
+),
+pending as (
+    select l.company_id, c.ledger, sum(cast(l.amount as decimal(19, 3))) as amount
+    from {{ sage_source('gl_journal_lines') }} as l
+    inner join {{ sage_source('gl_journal_batches') }} as b
+        on b.company_id = l.company_id and b.batch_number = l.batch_number
+    inner join control_accounts as c
+        on c.company_id = l.company_id and c.account_code = l.account_number and upper(trim(b.source_ledger)) = c.ledger
+    where not {{ is_posted('b.status') }}
+    group by l.company_id, c.ledger
+),
+{%- for ledger, party, aging, masters, posted, gl_sign in ledgers %}
+{{ ledger | lower }}_current as (
+    select a.as_of_date, d.company_id
+    from {{ ref('int_as_of_dates') }} as a
+    inner join (
+        select company_id, max(case when last_activity_date > document_date then last_activity_date
+                                    else document_date end) as last_activity
+        from {{ ref(posted) }} group by company_id
+    ) as d on a.as_of_date >= d.last_activity
+),
+{{ ledger | lower }}_rows as (
+    -- per currency: aging vs the party master
+    select cur.as_of_date, cur.company_id, '{{ ledger }}' as ledger, p.currency_code,
+           coalesce(a.aging_balance, 0) as aging_balance, p.party_balance,
+           cast(null as decimal(19, 3)) as gl_control_balance, cast(null as decimal(19, 3)) as gl_pending
+    from {{ ledger | lower }}_current as cur
+    inner join (select company_id, currency_code, sum(balance_due_functional) as party_balance
+                from {{ ref(masters) }} group by company_id, currency_code) as p on p.company_id = cur.company_id
+    left join (select as_of_date, company_id, currency_code, sum(functional_balance) as aging_balance
+               from {{ ref(aging) }} group by as_of_date, company_id, currency_code) as a
+        on a.as_of_date = cur.as_of_date and a.company_id = cur.company_id and a.currency_code = p.currency_code
+    union all
+    -- per company: aging vs the party master vs the GL control accounts
+    select cur.as_of_date, cur.company_id, '{{ ledger }}', cast(null as varchar),
+           coalesce((select sum(x.functional_balance) from {{ ref(aging) }} as x
+                     where x.as_of_date = cur.as_of_date and x.company_id = cur.company_id), 0),
+           coalesce((select sum(m.balance_due_functional) from {{ ref(masters) }} as m
+                     where m.company_id = cur.company_id), 0),
+           -- null (not checked) only when Sage declares no control account for the subledger
+           case when exists (select 1 from control_accounts as ca
+                             where ca.company_id = cur.company_id and ca.ledger = '{{ ledger }}')
+                then {{ gl_sign }} * coalesce(g.balance, 0) end,
+           {{ gl_sign }} * coalesce(pd.amount, 0)
+    from {{ ledger | lower }}_current as cur
+    left join gl_control as g on g.company_id = cur.company_id and g.ledger = '{{ ledger }}'
+    left join pending as pd on pd.company_id = cur.company_id and pd.ledger = '{{ ledger }}'
+),
+{%- endfor %}
+all_rows as (
+    select * from ar_rows
+    union all
+    select * from ap_rows
+)
+select
+    {{ surrogate_key(['r.as_of_date', 'r.company_id', 'r.ledger', 'r.currency_code']) }} as tie_out_key,
+    r.*,
+    r.aging_balance - r.party_balance as aging_vs_party_difference,
+    case when r.gl_control_balance is null then null
+         else r.aging_balance - (r.gl_control_balance + r.gl_pending) end as aging_vs_gl_difference,
+    c.functional_currency,
+    'functional' as currency_basis
+from all_rows as r
+left join {{ ref('dim_company') }} as c on c.company_id = r.company_id

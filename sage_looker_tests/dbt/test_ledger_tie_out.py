@@ -1,0 +1,149 @@
+"""Two years of simulator history, the last 60 days loaded (as a nightly load would have them), every
+document type Sage posts: the marts against the simulator's own document state and GL (truth_ledgers.py,
+which replays each document's events and sums the GL batches — not the marts' rules), to the cent, and
+dbt's tie-out tests as errors with no warnings.
+
+One module-scoped build (generation, load through the client, `dbt build`) serves every test here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import pytest
+
+from sage_looker.dbt_project import run_dbt
+from sage_looker.sage300 import catalog
+from sage_looker.sage300_sim import truth_ledgers as tl
+from sage_looker_tests.dbt.support import rows
+
+sim_mod = pytest.importorskip("sage_looker.sage300_sim.server")
+client_mod = pytest.importorskip("sage_looker.sage300.client")
+wh_mod = pytest.importorskip("sage_looker.warehouse")
+from sage_looker.sage300.errors import SageResourceMissing  # noqa: E402
+from sage_looker.sage300.settings import Sage300Settings  # noqa: E402
+from sage_looker.sage300_sim.config import SimulatorConfig  # noqa: E402
+
+TODAY = dt.date(2026, 3, 31)
+HISTORY_DAYS = 730
+WINDOW_START = TODAY - dt.timedelta(days=59)
+AS_OF = [WINDOW_START, WINDOW_START + dt.timedelta(days=25), TODAY - dt.timedelta(days=7), TODAY]
+LEDGERS = {"AR": ("ar_aging", "customer_number"), "AP": ("ap_aging", "vendor_number")}
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ledger_tie_out")
+    path = root / "warehouse.duckdb"
+    with sim_mod.run_simulator(SimulatorConfig(days=HISTORY_DAYS, today=TODAY, seed=23)) as sim:
+        settings = Sage300Settings(url=sim.url, user="WEBAPI", password="WEBAPI", companies=list(sim.config.companies),
+                                   page_size=1000, max_requests_per_run=100_000)
+        client = client_mod.Sage300Client(settings)
+        wh = wh_mod.open_warehouse(path)
+        for res in catalog.RESOURCES:
+            dated = res.kind == "transaction"
+            for co in sim.config.companies:
+                try:
+                    got = client.read_resource(res, co, WINDOW_START if dated else None, TODAY if dated else None)
+                except SageResourceMissing:
+                    continue
+                wh.replace_slice([(t, got.tables[t.name]) for t in res.tables], companies=[co],
+                                 start=WINDOW_START if dated else None, end=TODAY if dated else None, run_id="t")
+        run = run_dbt(["build"], warehouse=path, target_path=root / "target",
+                      vars={"as_of_dates": [d.isoformat() for d in AS_OF]})
+        yield sim, path, run
+
+
+def q(path, sql, *params):
+    return rows(path, sql, list(params))
+
+
+def test_history_has_every_document_type(loaded):
+    sim, _, _ = loaded
+    for co in sim.config.companies:
+        docs = Counter(d.doc_type for d in sim.db.ctx[co].docs.values() if d.posted)
+        assert {"Invoice", "CreditNote", "DebitNote", "Prepayment", "UnappliedCash"} <= set(docs), docs
+        kinds = Counter(e["ReceiptTransactionType"] for b in sim.db.records(co, "ARReceiptAndAdjustmentBatches")
+                        for e in b["ReceiptsAdjustments"])
+        assert {"Receipt", "Prepayment", "ApplyDocument", "MiscellaneousReceipt", "Adjustment"} <= set(kinds), kinds
+        kinds = Counter(e["PaymentTransactionType"] for b in sim.db.records(co, "APPaymentAndAdjustmentBatches")
+                        for e in b["PaymentsAdjustments"])
+        assert {"Payment", "Adjustment", "MiscellaneousPayment"} <= set(kinds), kinds
+        assert any(len(d.schedules) > 1 for d in sim.db.ctx[co].docs.values() if d.posted)
+        # history older than the loaded window: documents the window's batches do not contain
+        assert any(d.date < WINDOW_START - dt.timedelta(days=200) and d.open_posted for d in sim.db.ctx[co].docs.values())
+
+
+def test_dbt_build_has_no_failures_and_no_warnings(loaded):
+    _, _, run = loaded
+    assert run.ok, run.output[-6000:]
+    assert not run.failures() and not run.warnings(), [r["unique_id"] for r in run.failures() + run.warnings()]
+    executed = {r["unique_id"].split(".")[2] for r in run.results}
+    assert {"assert_subledgers_tie_out", "assert_party_balances_match_sage",
+            "assert_applications_match_posted_documents", "assert_trial_balance_matches_posted_gl"} <= executed
+
+
+@pytest.mark.parametrize("ledger", ["AR", "AP"])
+@pytest.mark.parametrize("as_of", AS_OF, ids=str)
+def test_aging_per_party_equals_the_simulators_documents(loaded, ledger, as_of):
+    sim, path, _ = loaded
+    mart, party = LEDGERS[ledger]
+    for co in sim.config.companies:
+        want = {p: b for p, b in tl.party_balances(sim.db, co, ledger, as_of).items() if b != (0, 0)}
+        got = {r[0]: (r[1], r[2]) for r in q(path, f"""
+            select {party}, sum(balance_after_unapplied), sum(functional_balance) from marts.{mart}
+            where company_id = ? and as_of_date = ? group by 1
+            having sum(balance_after_unapplied) <> 0 or sum(functional_balance) <> 0""", co, as_of)}
+        assert set(got) == set(want), (co, sorted(set(got) ^ set(want))[:5])
+        src_diff = {p: (got[p][0], want[p][0]) for p in want if got[p][0] != want[p][0]}
+        assert not src_diff, (co, list(src_diff.items())[:5])
+        func_diff = {p: (got[p][1], want[p][1]) for p in want if got[p][1] != want[p][1]}
+        assert not func_diff, (co, list(func_diff.items())[:5])
+
+
+@pytest.mark.parametrize("ledger", ["AR", "AP"])
+def test_tie_out_equals_sage_balances_and_the_gl(loaded, ledger):
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        truth_func = sum((b[1] for b in tl.party_balances(sim.db, co, ledger, TODAY).values()), Decimal(0))
+        masters = sim.db.records(co, "ARCustomers" if ledger == "AR" else "APVendors")
+        sage_balance = sum((m["BalanceDueInFunctionalCurrency"] for m in masters), Decimal(0))
+        posted, pending = tl.control_balance(sim.db, co, ledger)
+        got = q(path, """select aging_balance, party_balance, gl_control_balance, gl_pending from marts.subledger_tie_out
+                         where company_id = ? and ledger = ? and as_of_date = ? and currency_code is null""",
+                co, ledger, TODAY)
+        assert got == [(truth_func, sage_balance, posted, pending)], co
+        assert truth_func == sage_balance == posted + pending  # the simulator's own books agree
+
+
+def test_trial_balance_equals_the_simulators_gl(loaded):
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        want = {k: v for k, v in tl.account_balances(sim.db, co).items() if k[2] != 13}  # 12-period calendar
+        got = {(r[0], r[1], r[2]): r[3] for r in q(path, """
+            select account_code, fiscal_year, fiscal_period, closing_balance from marts.gl_trial_balance
+            where company_id = ?""", co)}
+        missing = {k: v for k, v in want.items() if v and k not in got}
+        assert not missing, list(missing.items())[:5]
+        diff = {k: (v, want.get(k, Decimal(0))) for k, v in got.items() if v != want.get(k, Decimal(0))}
+        assert not diff, list(diff.items())[:5]
+
+
+def test_year_end_close_posts_to_each_departments_retained_earnings(loaded):
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        closed = q(path, """select account_code, net_change from marts.gl_trial_balance
+                            where company_id = ? and period_label = 'closing' and fiscal_year = 2025
+                              and is_retained_earnings and net_change <> 0""", co)
+        assert len({a for a, _ in closed}) == 3, closed  # one per department segment: 3000-100/200/300-10
+        income_left = q(path, """select count(*) from marts.gl_trial_balance where company_id = ? and fiscal_year = 2025
+                                 and fiscal_period = 15 and balance_type = 'income_statement' and closing_balance <> 0""",
+                        co)
+        assert income_left == [(0,)]
+        by_dept: dict[str, Decimal] = defaultdict(Decimal)
+        for acct, fy, fp, _, amt in tl.gl_lines(sim.db, co):
+            if fy == 2025 and fp <= 12 and acct in sim.db.ctx[co].accounts["_income"]:
+                by_dept[acct[4:7]] += amt
+        assert {a[4:7]: n for a, n in closed} == dict(by_dept)  # each department's 2025 income, to its account
