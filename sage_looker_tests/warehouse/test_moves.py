@@ -21,8 +21,8 @@ AP = catalog.resource("APInvoiceBatches")
 CO = "SAMINC"
 
 
-@pytest.fixture(scope="module")
-def sim():
+@pytest.fixture
+def sim():  # one per backend: the test changes Sage
     with run_simulator(SimulatorConfig(seed=7, days=12, today=TODAY, scale=0.5)) as s:
         yield s
 
