@@ -119,6 +119,25 @@ class Sage300Client:
     def _get(self, url: str, target: Target, counters: Counters) -> Any:
         return self.transport.get_json(url, target, counters)
 
+    def _get_page(self, url: str, target: Target, counters: Counters, *, first: bool) -> Any:
+        """A page of a read. A 404 on the read's FIRST request means this Sage version lacks the resource
+        (`SageResourceMissing`, which a caller may skip); a 404 on any later request (a nextLink, a re-read, a
+        page after the first) is an error: the resource answered a moment ago, so something else is wrong."""
+        try:
+            return self._get(url, target, counters)
+        except SageResourceMissing as exc:
+            if first:
+                raise
+            raise self._vanished(exc, "a page after the first") from None
+
+    @staticmethod
+    def _vanished(exc: SageResourceMissing, where: str) -> SageBadResponse:
+        return SageBadResponse(
+            f"Sage 300 answered HTTP 404 to {where} of a read that had already started ({exc.url}): the resource "
+            "exists (its first page came back), so this is not a missing resource. A nextLink that points to the "
+            "wrong place (a reverse proxy's internal path) or an app pool that lost its routes are the usual "
+            "causes; check SAGE300_URL and the proxy, then re-run.", kind="404 mid-read", url=exc.url, status=404)
+
     def warm_up(self, company: str, counters: Counters | None = None) -> None:
         """One cheap request per company before heavy reads (wakes an idle IIS app pool, checks credentials)."""
         company = odata.company_code(company)
@@ -222,7 +241,7 @@ class Sage300Client:
             dirty = ""
             index = 0
             while True:
-                resp = self._get(url, target, counters)
+                resp = self._get_page(url, target, counters, first=(pass_no == 1 and index == 0))
                 doc = resp.doc
                 rows = doc.get("value") if isinstance(doc, dict) else None
                 if not isinstance(rows, list):
@@ -313,7 +332,10 @@ class Sage300Client:
             if restart or dirty:
                 problem = restart or f"{dirty}: the part already read changed"
             else:
-                final = self._count(res, company, flt, counters)
+                try:
+                    final = self._count(res, company, flt, counters)
+                except SageResourceMissing as exc:
+                    raise self._vanished(exc, "the final $count") from None
                 if final is None or final == len(seen):
                     if final is None and count is not None:
                         stats.warnings.append(f"{res.path}: final $count unavailable; consistency unchecked")
