@@ -220,7 +220,7 @@ class Sage300Client:
                counters: Counters) -> Iterator[Page]:
         s = self.settings
         base_url = s.url or ""
-        target = Target(res.path, company, res.optional)
+        target = Target(res.path, company, res.optional, res.keys)
         key_of = _key_function(res)
         page_size = s.page_size
         overlap_k = min(s.paging_overlap, max(0, page_size // 2))
