@@ -15,6 +15,7 @@ from sage_looker.defs.sage300.loading import fetched, from_archive, read_from_ar
 from sage_looker.defs.sage300.skips import partial_materializations
 from sage_looker.defs.sage300.partitions import Partitions, Window, windows_for_keys
 from sage_looker.defs.sage300.resources import Sage300Resource
+from sage_looker.defs.sage300.retries import no_retry_for_permanent_errors, sage_retry_policy
 from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice, WrittenWithParent
 from sage_looker.defs.warehouse.resources import WarehouseResource
 from sage_looker.sage300 import catalog
@@ -89,7 +90,9 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         pool=SAGE_POOL,
         group_name="sage300_masters" if is_master else "sage300_transactions",
         can_subset=False,
+        retry_policy=sage_retry_policy(),
     )
+    @no_retry_for_permanent_errors
     def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
         started = time.monotonic()
         load = ResourceLoad(resource)

@@ -108,7 +108,16 @@ class SageWarehouseIOManager(dg.ConfigurableIOManager):
             return
         if not isinstance(obj, ResourceLoad):
             raise TypeError(f"the Sage warehouse IO manager cannot store {type(obj).__name__}")
-        context.add_output_metadata(write_resource_load(self.target, obj, context.run_id, context.log))
+        try:
+            metadata = write_resource_load(self.target, obj, context.run_id, context.log)
+        except Exception as exc:  # only transient errors (another writer's lock) use the step's retries
+            from sage_looker.defs.sage300.retries import permanent
+
+            failure = permanent(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+        context.add_output_metadata(metadata)
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         key = context.upstream_output.asset_key if context.upstream_output else context.asset_key
