@@ -47,12 +47,13 @@ import httpx
 
 from sage_looker.sage300 import catalog, odata
 from sage_looker.sage300.budget import RequestBudget
+from sage_looker.sage300.churn import ChangeWatch
+from sage_looker.sage300.probes import Probes
 from sage_looker.sage300.catalog_model import Resource
 from sage_looker.sage300.errors import (
     SageBadResponse,
     SageDataChanged,
     SagePermissionError,
-    SageRequestError,
     SageResourceMissing,
 )
 from sage_looker.sage300.flatten import Flattener
@@ -69,7 +70,7 @@ from sage_looker.sage300.transport import Counters, SageTransport, Target
 
 log = logging.getLogger(__name__)
 
-class Sage300Client:
+class Sage300Client(Probes):
     """Reads catalog resources from one Sage 300 Web API. Thread-safe; share one per run with one budget."""
 
     def __init__(self, settings: Sage300Settings, budget: RequestBudget | None = None, *,
@@ -159,39 +160,6 @@ class Sage300Client:
                     log.info("Sage 300 warm-up %s for %s skipped: %s", path, company, exc.code or exc.status)
             self._warm.add(company)
 
-    # ------------------------------------------------------------------ count
-
-    def count(self, resource: Resource | str, company: str, start: Any = None, end: Any = None) -> int:
-        """Number of records of the resource (in the date window for a transaction resource)."""
-        res = self._resource(resource)
-        company = odata.company_code(company)
-        counters = Counters()
-        if self.settings.warm_up:
-            self.warm_up(company, counters)
-        n = self._count(res, company, self._filter(res, start, end, []), counters)
-        if n is None:
-            raise SageBadResponse(
-                f"Sage 300 did not return @odata.count for {company} {res.path} although $count=true was asked",
-                url=odata.resource_url(self.settings.url or "", company, res.path),
-            )
-        return n
-
-    def _count(self, res: Resource, company: str, flt: str | None, counters: Counters) -> int | None:
-        base = odata.resource_url(self.settings.url or "", company, res.path)
-        target = Target(res.path, company, res.optional)
-        for top in ((1,) if self._top0_refused else (0, 1)):
-            url = odata.with_query(base, {"$filter": flt, "$top": top, "$count": "true"})
-            try:
-                resp = self._get(url, target, counters)
-            except SageRequestError:
-                if top == 0:
-                    self._top0_refused = True
-                    continue
-                raise
-            doc = resp.doc
-            return odata.envelope_count(doc) if isinstance(doc, dict) else None
-        return None
-
     # ------------------------------------------------------------------ paging
 
     def iter_pages(self, resource: Resource | str, company: str, start: Any = None, end: Any = None,
@@ -217,7 +185,7 @@ class Sage300Client:
             stats.budget_left = self.budget.left
 
     def _paged(self, res: Resource, company: str, flt: str | None, select: str | None, stats: ReadStats,
-               counters: Counters) -> Iterator[Page]:
+               counters: Counters, *, probe: bool = True) -> Iterator[Page]:
         s = self.settings
         base_url = s.url or ""
         target = Target(res.path, company, res.optional, res.keys)
@@ -229,8 +197,11 @@ class Sage300Client:
             {"$filter": flt, "$select": select, "$top": page_size, "$count": "true"},
         )
         problem = ""
+        watch = ChangeWatch(res) if probe else None
         for pass_no in range(1, s.consistency_attempts + 1):
             stats.passes = pass_no
+            if watch is not None:
+                watch.reset()
             seen: set[Any] = set()
             tail: list[Any] = []
             url, req_skip, expect_overlap = first_url, 0, 0
@@ -252,6 +223,8 @@ class Sage300Client:
                     )
                 keys = [key_of(r) if isinstance(r, dict) else ("<not an object>", i) for i, r in enumerate(rows)]
                 if index == 0:
+                    if watch is not None:
+                        watch.start(resp.server_date)
                     count = odata.envelope_count(doc)
                     stats.count = count
                     if count is None:
@@ -285,6 +258,8 @@ class Sage300Client:
                     if k not in seen:
                         seen.add(k)
                         new.append(r)
+                        if watch is not None and watch.active:
+                            watch.add(k, r)
                 stats.pages += 1
                 yield Page(url=odata.strip_credentials(url), index=index, pass_number=pass_no, records=new,
                            received=len(rows), count=count, body=resp.body, restarted=(pass_no > 1 and index == 0))
@@ -340,7 +315,11 @@ class Sage300Client:
                     if final is None and count is not None:
                         stats.warnings.append(f"{res.path}: final $count unavailable; consistency unchecked")
                     stats.count = final if final is not None else count
-                    return
+                    changed = self._changed_behind(res, company, flt, select, watch, key_of, counters)
+                    if not changed:
+                        return
+                    problem = (f"{len(changed)} record(s) changed behind the reader with the count unchanged "
+                               f"({', '.join(changed[:5])}{', …' if len(changed) > 5 else ''})")
                 problem = (f"read {len(seen)} distinct records but Sage now counts {final} (rows were inserted or "
                            "deleted in the part already read)")
             log.warning("Sage 300 %s %s pass %d inconsistent: %s; re-reading", company, res.path, pass_no, problem)
@@ -352,32 +331,6 @@ class Sage300Client:
         )
 
     # ------------------------------------------------------------------ read
-
-    def count_where(self, resource: Resource | str, company: str, odata_filter: str | None) -> int:
-        """`$count` of the records matching an arbitrary filter: one cheap request."""
-        res = self._resource(resource)
-        n = self._count(res, odata.company_code(company), odata_filter, Counters())
-        if n is None:
-            raise SageBadResponse(f"Sage 300 returned no @odata.count for {res.path}", kind="unexpected JSON")
-        return n
-
-    def select_records(self, resource: Resource | str, company: str, odata_filter: str,
-                       select: Sequence[str]) -> list[dict[str, Any]]:
-        """Records matching an arbitrary `$filter`, with only the `select`ed fields: the cheap probe a change
-        sensor needs (the natural key must be among the selected fields so paging stays consistent)."""
-        res = self._resource(resource)
-        company = odata.company_code(company)
-        stats = ReadStats(res.name, company, odata_filter=odata_filter)
-        counters = Counters()
-        records: list[dict[str, Any]] = []
-        try:
-            for page in self._paged(res, company, odata_filter, self._select(res, select), stats, counters):
-                if page.restarted:
-                    records = []
-                records.extend(page.records)
-        finally:
-            stats.requests += counters.requests
-        return records
 
     def read_resource(self, resource: Resource | str, company: str, start: Any = None, end: Any = None,
                       select: Sequence[str] | str | None = None, *,

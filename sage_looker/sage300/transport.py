@@ -117,6 +117,7 @@ class Response:
     body: bytes
     doc: Any
     seconds: float
+    server_date: str | None = None  # the HTTP Date header: the Sage server's clock
 
 
 class _Transient(Exception):
@@ -301,7 +302,7 @@ class SageTransport:
                     raise SageDataError(f"Sage 300 {target.company} {target.path} (GET {url}): {unusable}") from None
                 raise _Transient(f"malformed JSON ({exc}; {len(body)} bytes received)", url=url, status=status,
                                  kind="malformed JSON") from None
-            return Response(url, status, body, doc, seconds)
+            return Response(url, status, body, doc, seconds, resp.headers.get("date"))
         if 300 <= status < 400:
             raise SageRequestError(
                 f"Sage 300 redirected GET {url} (HTTP {status}) to {resp.headers.get('location', '?')}: "
