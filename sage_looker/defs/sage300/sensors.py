@@ -5,6 +5,7 @@ an edit to a three-week-old open batch re-runs that date and nothing else."""
 
 import datetime as dt
 import json
+import os
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -81,9 +82,18 @@ def _evaluate(context, config, client, cursor):
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursor, sort_keys=True))
 
 
+# The production deploy turns the sensor on (deploy/sage_looker.env); a laptop's `dagster dev` leaves it off.
+SENSOR_SWITCH = "SAGE_LOOKER_CHANGE_SENSOR"
+
+
+def sensor_default_status() -> dg.DefaultSensorStatus:
+    on = (os.environ.get(SENSOR_SWITCH) or "").strip().lower() in {"1", "on", "true", "yes", "running"}
+    return dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
+
+
 def build_change_sensor(config: PlatformConfig) -> dg.SensorDefinition:
     @dg.sensor(name=SENSOR_NAME, job=transactions_only_job, minimum_interval_seconds=300,
-               default_status=dg.DefaultSensorStatus.STOPPED,
+               default_status=sensor_default_status(),
                description="Re-materializes exactly the company × date partitions edited in Sage since the last look")
     def _sensor(context: dg.SensorEvaluationContext, sage300: Sage300Resource):
         return evaluate(context, config, sage300)
