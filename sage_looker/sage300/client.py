@@ -24,11 +24,20 @@ deleted while we page):
    pass is accepted when the distinct keys read equal it. Otherwise (rows inserted/deleted in the part already
    read) the whole pass is re-read, at most settings.consistency_attempts passes, then `SageDataChanged`.
 
-Cost per pass: ceil(C / (S - K)) + 1 page requests (K/S = 3 % overhead at S=100) + 1 count request, plus one
-warm-up request per company per client; each change behind the reader costs one more pass. Not detected: an
-insert+delete pair behind the reader after its last overlap check (on the last page, or before the final
-count) — no overlap saw it and the count is unchanged; the next run's read (whole partitions are replaced)
-picks it up.
+7. Then the churn probe (`churn.py`): the records of the same window whose change field (`DateLastEdited`,
+   `DateLastMaintained`, posting sequence) is at or after the read's start. A probed record the pass did not
+   read, or read with other content, makes the pass dirty: it is re-read like in 6. This closes the gap the
+   overlap check and the count leave: a delete and an insert behind the reader (the count unchanged).
+
+Guarantee: `read_resource` returns Sage's records as they are at the end of the read (every record present
+then, none deleted before then, each with its content at the end of the read), or raises `SageDataChanged`
+after settings.consistency_attempts passes. Limits: a resource without a change field is checked by the
+overlaps and the count only (an insert+delete pair after the last overlap check goes unseen until the next
+read); a change racing the final probe itself is taken by the next read.
+
+Cost per pass: ceil(C / (S - K)) + 1 page requests (K/S = 3 % overhead at S=100) + 1 count request + the probe
+(one filtered read of the records changed since the day before the read), plus one warm-up request per company
+per client; each change behind the reader costs one more pass.
 
 Each page's new records go to the flattener as they arrive: memory holds one page of JSON plus the flattened
 columns, never the raw JSON of the range.
