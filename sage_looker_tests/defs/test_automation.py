@@ -103,3 +103,38 @@ def test_nightly_refresh_rebuilds_a_trailing_window_and_everything_on_sundays(pl
     assert op_config["config"] == {"min_date": "2026-10-22", "max_date": "2026-11-26"}
     sunday = tick(dt.datetime(2026, 11, 29, 3, 0, tzinfo=dt.timezone.utc))
     assert sunday.run_config == {}
+
+
+def test_a_batch_deleted_in_sage_leaves_the_warehouse_without_manual_action(live):
+    sensor = live.defs.resolve_sensor_def(SENSOR_NAME)
+    resources = {"sage300": live.defs.resources["sage300"]}
+    repo = live.defs.get_repository_def()
+
+    def tick(cursor=None):
+        with dg.build_sensor_context(instance=live.instance, cursor=cursor, resources=resources,
+                                     repository_def=repo) as ctx:
+            return sensor.evaluate_tick(ctx)
+
+    db, today = live.sim.db, live.sim.db.today
+    day = today - dt.timedelta(days=10)
+    batch = db.insert_batch("SAMLTD", "APInvoiceBatches", batch_date=day)  # open, so Sage lets it be deleted
+    assert sync(live.defs, "SAMLTD", day, day, instance=live.instance).success
+    first = tick()
+    quiet = tick(first.cursor)
+    assert quiet.run_requests == []  # warehouse and Sage agree
+
+    db.delete_batch("SAMLTD", "APInvoiceBatches", batch["BatchNumber"])
+    changed = tick(quiet.cursor)
+    assert [r.partition_key for r in changed.run_requests] == [f"SAMLTD|{day.isoformat()}"]
+    request = changed.run_requests[0]
+    job = live.defs.resolve_job_def(request.job_name or "sage300_transactions_only_job")
+    result = job.execute_in_process(instance=live.instance, partition_key=request.partition_key,
+                                    asset_selection=request.asset_selection, tags=request.tags)
+    assert result.success
+    left = live.query("SELECT COUNT(*) AS n FROM sage300.ap_invoice_batches WHERE company_id = 'SAMLTD' "
+                      "AND batch_number = ?", [batch["BatchNumber"]])
+    with db.lock:
+        expected = sum(1 for b in db.records("SAMLTD", "APInvoiceBatches") if b["BatchDate"] == day)
+    got = live.query("SELECT COUNT(*) AS n FROM sage300.ap_invoice_batches WHERE company_id = 'SAMLTD' "
+                     "AND batch_date = ?", [day])
+    assert left[0]["n"] == 0 and got[0]["n"] == expected

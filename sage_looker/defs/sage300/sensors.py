@@ -1,6 +1,9 @@
 """The change sensor: one cheap request per batch resource and company (`$filter` on the change field since
 the cursor, `$select` of keys and dates only), then a run for exactly the partitions whose data changed —
-an edit to a three-week-old open batch re-runs that date and nothing else."""
+an edit to a three-week-old open batch re-runs that date and nothing else. A re-dated record shows up under its
+new date; loading that date removes its old copy (warehouse/moves.py). A deleted record leaves no trace in
+Sage, so each tick also compares Sage's `$count` over the loaded date range with the warehouse's rows and
+bisects a difference down to the dates to reload (`count_mismatches`)."""
 
 
 import datetime as dt
@@ -11,7 +14,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from sage_looker.defs.sage300.assets import asset_key
-from sage_looker.defs.sage300.change_detection import detect_changes
+from sage_looker.defs.sage300.change_detection import count_mismatches, detect_changes
 from sage_looker.defs.sage300.config import PlatformConfig
 from sage_looker.defs.sage300.jobs import transactions_only_job
 from sage_looker.defs.sage300.resources import Sage300Resource
@@ -23,6 +26,28 @@ SENSOR_NAME = "sage300_change_sensor"
 TICK_BUDGET = 200
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
              dg.DagsterRunStatus.STARTED]
+
+
+# Count requests one resource × company may spend per tick looking for deleted records.
+RECONCILE_BUDGET = 12
+
+
+def _loaded_counts(config: PlatformConfig, resource, company: str) -> dict[str, int]:
+    """{ISO date: rows} of the resource's root table for the company, as the warehouse holds it now."""
+    from sage_looker.warehouse import WarehouseError, open_warehouse
+
+    t = resource.root_table
+    wh = open_warehouse(config.warehouse_target, lock_timeout=5)  # a writer holds DuckDB: look next tick
+    try:
+        if not wh.table_columns(t.name):
+            return {}
+        rows = wh.read_arrow(f'SELECT CAST("{t.partition_column}" AS VARCHAR) AS d, COUNT(*) AS n FROM '
+                             f'{wh.schema}."{t.name}" WHERE company_id = ? GROUP BY 1', [company]).to_pylist()
+    except WarehouseError:
+        return {}
+    finally:
+        wh.close()
+    return {r["d"]: int(r["n"]) for r in rows}
 
 
 def watched_resources():
@@ -64,6 +89,12 @@ def _evaluate(context, config, client, cursor):
                 continue
             pending = dict((state or {}).get("pending", {}))
             pending.update(found.partitions)
+            if state is not None:  # deletions: Sage's counts against the warehouse's (not on the baseline tick)
+                try:
+                    pending.update(count_mismatches(resource, company, _loaded_counts(config, resource, company),
+                                                    client.count_where, budget=RECONCILE_BUDGET))
+                except SageError as exc:
+                    problems.append(f"{slot}: counting for deletions: {exc}")
             still_pending = {}
             for day, fingerprint in sorted(pending.items()):
                 key = dg.MultiPartitionKey({"company": company, "date": day})
