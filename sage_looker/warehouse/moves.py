@@ -40,7 +40,7 @@ class Move:
                 "from": self.from_date.isoformat(), "to": self.to_date.isoformat()}
 
 
-def _key_predicate(names: Sequence[str], keys: Sequence[tuple]) -> tuple[str, list]:
+def key_predicate(names: Sequence[str], keys: Sequence[tuple]) -> tuple[str, list]:
     if len(names) == 1:
         return f"{quote_ident(names[0])} IN ({', '.join('?' for _ in keys)})", [k[0] for k in keys]
     one = "(" + " AND ".join(f"{quote_ident(n)} = ?" for n in names) + ")"
@@ -78,7 +78,7 @@ def find_moves(read: Callable[[str, Sequence[Any]], pa.Table], schema: str, root
     for company, keys in by_company.items():
         for i in range(0, len(keys), _CHUNK):
             chunk = keys[i:i + _CHUNK]
-            where, params = _key_predicate(names, chunk)
+            where, params = key_predicate(names, chunk)
             sql = (f"SELECT {select} FROM {qualified(schema, root.name)} WHERE {quote_ident(COMPANY_COLUMN)} = ? "
                    f"AND {_outside(part)} AND {where}")
             for r in read(sql, [company, sl.start, sl.end, *params]).to_pylist():
@@ -101,7 +101,7 @@ def delete_moved(delete: Callable[[str, Sequence[Any]], int], schema: str, table
         n = 0
         for company, keys in by_company.items():
             for i in range(0, len(keys), _CHUNK):
-                where, params = _key_predicate(names, keys[i:i + _CHUNK])
+                where, params = key_predicate(names, keys[i:i + _CHUNK])
                 sql = (f"DELETE FROM {qualified(schema, t.name)} WHERE {quote_ident(COMPANY_COLUMN)} = ? "
                        f"AND {_outside(t.partition_column)} AND {where}")
                 n += delete(sql, [company, sl.start, sl.end, *params])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sage_looker.sage300 import odata
 from sage_looker.sage300.catalog_model import Resource
@@ -26,6 +26,7 @@ Count = Callable[[Resource, str, str], int]
 class ChangeResult:
     partitions: dict[str, str]  # partition date (ISO) → fingerprint of what changed there
     state: dict  # the new cursor state for this resource × company
+    changed: dict[tuple, str] = field(default_factory=dict)  # natural key → its partition date (ISO) now
 
 
 def _day(value) -> dt.date | None:
@@ -78,7 +79,9 @@ def detect_changes(resource: Resource, company: str, state: dict | None, fetch: 
     new_state = {"since": newest.isoformat(), "seen": keep}
     if state is None:  # first look: a baseline, not a flood of runs for everything edited today
         changed_parts = {}
-    return ChangeResult(changed_parts, new_state)
+    keys = {tuple(r.get(k) for k in resource.keys): p for p, rs in by_partition.items() if p in changed_parts
+            for r in rs}
+    return ChangeResult(changed_parts, new_state, keys)
 
 
 def highest_sequence(resource: Resource, company: str, count: Count) -> int:

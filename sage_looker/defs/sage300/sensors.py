@@ -50,6 +50,37 @@ def _loaded_counts(config: PlatformConfig, resource, company: str) -> dict[str, 
     return {r["d"]: int(r["n"]) for r in rows}
 
 
+def _old_dates(config: PlatformConfig, resource, company: str, changed: dict[tuple, str]) -> dict[str, str]:
+    """Dates under which the warehouse still holds records that Sage now dates elsewhere (re-dated): reloading
+    the new date removes the old copy, and reloading the old date refreshes what its materialization says."""
+    from sage_looker.warehouse import WarehouseError, open_warehouse
+    from sage_looker.warehouse.moves import key_predicate
+
+    t = resource.root_table
+    if not changed or not t.partition_column:
+        return {}
+    names = list(t.key_columns[1:])
+    out: dict[str, str] = {}
+    wh = open_warehouse(config.warehouse_target, lock_timeout=5)
+    try:
+        if not wh.table_columns(t.name):
+            return {}
+        keys = list(changed)
+        for i in range(0, len(keys), 200):
+            where, params = key_predicate(names, keys[i:i + 200])
+            rows = wh.read_arrow(f'SELECT {", ".join(names)}, CAST("{t.partition_column}" AS VARCHAR) AS d FROM '
+                                 f'{wh.schema}."{t.name}" WHERE company_id = ? AND {where}', [company, *params])
+            for r in rows.to_pylist():
+                key = tuple(r[n] for n in names)
+                if r["d"] != changed.get(key):
+                    out[r["d"]] = f"moved:{key}:{changed.get(key)}"
+    except WarehouseError:
+        return {}
+    finally:
+        wh.close()
+    return out
+
+
 def watched_resources():
     return [r for r in catalog.TRANSACTIONS if r.change_field]
 
@@ -89,6 +120,7 @@ def _evaluate(context, config, client, cursor):
                 continue
             pending = dict((state or {}).get("pending", {}))
             pending.update(found.partitions)
+            pending.update(_old_dates(config, resource, company, found.changed))
             if state is not None:  # deletions: Sage's counts against the warehouse's (not on the baseline tick)
                 try:
                     pending.update(count_mismatches(resource, company, _loaded_counts(config, resource, company),
