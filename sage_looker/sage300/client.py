@@ -329,8 +329,9 @@ class Sage300Client(Probes):
                         return
                     problem = (f"{len(changed)} record(s) changed behind the reader with the count unchanged "
                                f"({', '.join(changed[:5])}{', …' if len(changed) > 5 else ''})")
-                problem = (f"read {len(seen)} distinct records but Sage now counts {final} (rows were inserted or "
-                           "deleted in the part already read)")
+                else:
+                    problem = (f"read {len(seen)} distinct records but Sage now counts {final} (rows were inserted "
+                               "or deleted in the part already read)")
             log.warning("Sage 300 %s %s pass %d inconsistent: %s; re-reading", company, res.path, pass_no, problem)
             stats.warnings.append(f"pass {pass_no}: {problem}")
         raise SageDataChanged(

@@ -87,3 +87,22 @@ def test_a_batch_deleted_and_another_added_on_the_same_date_behind_the_reader(si
                     for i in b["Invoices"])
     assert sorted(got) == sorted(expected)
     assert result.tables["ap_invoice_lines"].num_rows == lines
+
+
+def test_the_warning_names_the_changed_record(sim, caplog):
+    db = sim.db
+
+    def churn():
+        vendors = db.records(CO, "APVendors")
+        vendors[0]["VendorName"] = "Renamed during the read"
+        vendors[0]["DateLastMaintained"] = db.today
+
+    result = _read(sim, "APVendors", churn)
+    assert any("changed behind the reader" in w and vendors_key(db) in w for w in result.stats.warnings)
+    names = dict(zip(result.tables["ap_vendors"].column("vendor_number").to_pylist(),
+                     result.tables["ap_vendors"].column("vendor_name").to_pylist()))
+    assert names[vendors_key(db)] == "Renamed during the read"
+
+
+def vendors_key(db) -> str:
+    return db.records(CO, "APVendors")[0]["VendorNumber"]
