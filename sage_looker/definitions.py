@@ -13,6 +13,7 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 from sage_looker.defs.dbt.assets import build_dbt_assets, build_looker_dashboard_specs, dbt_resource
 from sage_looker.defs.looker.assets import REFRESH_KEY, build_looker_refresh_asset
+from sage_looker.defs.embedded import embedded_problems
 from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.assets import build_sage300_assets
 from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
@@ -45,6 +46,10 @@ def _configuration() -> tuple[PlatformConfig, object]:
         looker = looker_resource_from_env()
     except (ValueError, LookerError) as exc:
         problems.append(str(exc))
+    if config is not None:
+        embedded = embedded_problems(os.environ, config.warehouse_target)
+        if embedded:
+            problems.append("the bundled simulators only feed the embedded DuckDB warehouse:\n" + "\n".join(embedded))
     if problems:
         raise ConfigError("\n".join(problems))
     return config, sage300, looker

@@ -11,6 +11,8 @@ from pathlib import Path
 
 _PROOF_DIR = Path(os.environ.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "proof"
 _STARTED = time.time()
+# Step retries wait a minute in production (an app pool coming back); the suite waits a fraction of a second.
+os.environ.setdefault("SAGE_LOOKER_STEP_RETRY_DELAY", "0.2")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

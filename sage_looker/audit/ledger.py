@@ -47,6 +47,8 @@ LEDGER_SCHEMA = pa.schema([
     ("removed_json", pa.string()), ("accepted_deletions", pa.bool_()), ("checksum", pa.string()),
     ("archive_manifest", pa.string()), ("started_at", TS), ("finished_at", TS), ("status", pa.string()),
     ("error_class", pa.string()), ("error_message", pa.string()),
+    # records whose date changed in Sage: removed from their old date in this write [{company, key, from, to}]
+    ("moved_json", pa.string()),
 ])
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@]+@")
 
@@ -112,7 +114,8 @@ def slice_checksum(wh: Warehouse, tables: Sequence[Table], company: str, start: 
 
 def ledger_row(info: SliceInfo, *, status: str, rows: Mapping[str, int] | None = None,
                replaced: Mapping[str, int] | None = None, removed: Mapping[str, Removal] | None = None,
-               checksum: str | None = None, error: BaseException | None = None) -> pa.Table:
+               checksum: str | None = None, error: BaseException | None = None,
+               moves: Sequence[Any] = ()) -> pa.Table:
     row = {
         "load_id": uuid.uuid4().hex, "run_id": info.run_id, "asset": info.asset, "module": info.module,
         "resource": info.resource, "company": info.company, "window_start": info.start,
@@ -127,6 +130,7 @@ def ledger_row(info: SliceInfo, *, status: str, rows: Mapping[str, int] | None =
         "started_at": info.started_at, "finished_at": dt.datetime.now(dt.timezone.utc), "status": status,
         "error_class": type(error).__name__ if error is not None else None,
         "error_message": scrub(str(error))[:2000] if error is not None else None,
+        "moved_json": json.dumps([m.as_json() for m in moves], default=str) if moves else None,
     }
     return pa.Table.from_pylist([row], schema=LEDGER_SCHEMA)
 
@@ -158,7 +162,7 @@ class LedgerHook(SliceHook):
         row = ledger_row(
             self.info, status="success", rows={t: w.inserted for t, w in result.tables.items()},
             replaced={t: w.deleted for t, w in result.tables.items()}, removed=self.removed,
-            checksum=self.checksum)
+            checksum=self.checksum, moves=result.moves)
         return [(AUDIT_SCHEMA, LEDGER, row)]
 
 

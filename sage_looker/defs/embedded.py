@@ -21,3 +21,31 @@ def once_per_process(name: str, start: Callable[[], AbstractContextManager]) -> 
             _running[name] = ctx.__enter__()
             _contexts[name] = ctx
         return _running[name]
+
+
+# Asking for a bundled simulator on purpose: SAGE300_URL=simulator, LOOKER_BASE_URL=simulator.
+SIMULATOR = "simulator"
+
+
+def uses_simulator(value: object) -> bool:
+    """An empty setting (the embedded default) or the explicit word `simulator`."""
+    text = str(value or "").strip()
+    return not text or text.lower() == SIMULATOR
+
+
+def embedded_problems(env, warehouse_target: str) -> list[str]:
+    """The bundled simulators never feed a warehouse Looker reads. With the embedded kind of warehouse (a DuckDB
+    file, which Looker cannot read) an empty SAGE300_URL / LOOKER_BASE_URL means the simulator; with any other
+    warehouse it is a configuration error naming the variable, unless the simulator is asked for by name."""
+    from sage_looker.warehouse.targets import is_postgres, redact
+
+    if not is_postgres(warehouse_target):
+        return []
+    out = []
+    for var, what in (("SAGE300_URL", "Sage 300 Web API base (e.g. https://erp.example.com/Sage300WebApi)"),
+                      ("LOOKER_BASE_URL", "Looker API host (e.g. https://yourcompany.looker.com)")):
+        if not str(env.get(var) or "").strip():
+            out.append(f"- {var} is not set, but SAGE_LOOKER_WAREHOUSE names a real warehouse "
+                       f"({redact(warehouse_target)}): the bundled simulator would load invented data into it. Set "
+                       f"{var} to your {what}, or {var}={SIMULATOR} to use the simulator on purpose.")
+    return out

@@ -24,11 +24,20 @@ deleted while we page):
    pass is accepted when the distinct keys read equal it. Otherwise (rows inserted/deleted in the part already
    read) the whole pass is re-read, at most settings.consistency_attempts passes, then `SageDataChanged`.
 
-Cost per pass: ceil(C / (S - K)) + 1 page requests (K/S = 3 % overhead at S=100) + 1 count request, plus one
-warm-up request per company per client; each change behind the reader costs one more pass. Not detected: an
-insert+delete pair behind the reader after its last overlap check (on the last page, or before the final
-count) — no overlap saw it and the count is unchanged; the next run's read (whole partitions are replaced)
-picks it up.
+7. Then the churn probe (`churn.py`): the records of the same window whose change field (`DateLastEdited`,
+   `DateLastMaintained`, posting sequence) is at or after the read's start. A probed record the pass did not
+   read, or read with other content, makes the pass dirty: it is re-read like in 6. This closes the gap the
+   overlap check and the count leave: a delete and an insert behind the reader (the count unchanged).
+
+Guarantee: `read_resource` returns Sage's records as they are at the end of the read (every record present
+then, none deleted before then, each with its content at the end of the read), or raises `SageDataChanged`
+after settings.consistency_attempts passes. Limits: a resource without a change field is checked by the
+overlaps and the count only (an insert+delete pair after the last overlap check goes unseen until the next
+read); a change racing the final probe itself is taken by the next read.
+
+Cost per pass: ceil(C / (S - K)) + 1 page requests (K/S = 3 % overhead at S=100) + 1 count request + the probe
+(one filtered read of the records changed since the day before the read), plus one warm-up request per company
+per client; each change behind the reader costs one more pass.
 
 Each page's new records go to the flattener as they arrive: memory holds one page of JSON plus the flattened
 columns, never the raw JSON of the range.
@@ -47,12 +56,13 @@ import httpx
 
 from sage_looker.sage300 import catalog, odata
 from sage_looker.sage300.budget import RequestBudget
+from sage_looker.sage300.churn import ChangeWatch
+from sage_looker.sage300.probes import Probes
 from sage_looker.sage300.catalog_model import Resource
 from sage_looker.sage300.errors import (
     SageBadResponse,
     SageDataChanged,
     SagePermissionError,
-    SageRequestError,
     SageResourceMissing,
 )
 from sage_looker.sage300.flatten import Flattener
@@ -69,7 +79,7 @@ from sage_looker.sage300.transport import Counters, SageTransport, Target
 
 log = logging.getLogger(__name__)
 
-class Sage300Client:
+class Sage300Client(Probes):
     """Reads catalog resources from one Sage 300 Web API. Thread-safe; share one per run with one budget."""
 
     def __init__(self, settings: Sage300Settings, budget: RequestBudget | None = None, *,
@@ -119,6 +129,25 @@ class Sage300Client:
     def _get(self, url: str, target: Target, counters: Counters) -> Any:
         return self.transport.get_json(url, target, counters)
 
+    def _get_page(self, url: str, target: Target, counters: Counters, *, first: bool) -> Any:
+        """A page of a read. A 404 on the read's FIRST request means this Sage version lacks the resource
+        (`SageResourceMissing`, which a caller may skip); a 404 on any later request (a nextLink, a re-read, a
+        page after the first) is an error: the resource answered a moment ago, so something else is wrong."""
+        try:
+            return self._get(url, target, counters)
+        except SageResourceMissing as exc:
+            if first:
+                raise
+            raise self._vanished(exc, "a page after the first") from None
+
+    @staticmethod
+    def _vanished(exc: SageResourceMissing, where: str) -> SageBadResponse:
+        return SageBadResponse(
+            f"Sage 300 answered HTTP 404 to {where} of a read that had already started ({exc.url}): the resource "
+            "exists (its first page came back), so this is not a missing resource. A nextLink that points to the "
+            "wrong place (a reverse proxy's internal path) or an app pool that lost its routes are the usual "
+            "causes; check SAGE300_URL and the proxy, then re-run.", kind="404 mid-read", url=exc.url, status=404)
+
     def warm_up(self, company: str, counters: Counters | None = None) -> None:
         """One cheap request per company before heavy reads (wakes an idle IIS app pool, checks credentials)."""
         company = odata.company_code(company)
@@ -139,39 +168,6 @@ class Sage300Client:
                 except (SageResourceMissing, SagePermissionError) as exc:
                     log.info("Sage 300 warm-up %s for %s skipped: %s", path, company, exc.code or exc.status)
             self._warm.add(company)
-
-    # ------------------------------------------------------------------ count
-
-    def count(self, resource: Resource | str, company: str, start: Any = None, end: Any = None) -> int:
-        """Number of records of the resource (in the date window for a transaction resource)."""
-        res = self._resource(resource)
-        company = odata.company_code(company)
-        counters = Counters()
-        if self.settings.warm_up:
-            self.warm_up(company, counters)
-        n = self._count(res, company, self._filter(res, start, end, []), counters)
-        if n is None:
-            raise SageBadResponse(
-                f"Sage 300 did not return @odata.count for {company} {res.path} although $count=true was asked",
-                url=odata.resource_url(self.settings.url or "", company, res.path),
-            )
-        return n
-
-    def _count(self, res: Resource, company: str, flt: str | None, counters: Counters) -> int | None:
-        base = odata.resource_url(self.settings.url or "", company, res.path)
-        target = Target(res.path, company, res.optional)
-        for top in ((1,) if self._top0_refused else (0, 1)):
-            url = odata.with_query(base, {"$filter": flt, "$top": top, "$count": "true"})
-            try:
-                resp = self._get(url, target, counters)
-            except SageRequestError:
-                if top == 0:
-                    self._top0_refused = True
-                    continue
-                raise
-            doc = resp.doc
-            return odata.envelope_count(doc) if isinstance(doc, dict) else None
-        return None
 
     # ------------------------------------------------------------------ paging
 
@@ -198,10 +194,10 @@ class Sage300Client:
             stats.budget_left = self.budget.left
 
     def _paged(self, res: Resource, company: str, flt: str | None, select: str | None, stats: ReadStats,
-               counters: Counters) -> Iterator[Page]:
+               counters: Counters, *, probe: bool = True) -> Iterator[Page]:
         s = self.settings
         base_url = s.url or ""
-        target = Target(res.path, company, res.optional)
+        target = Target(res.path, company, res.optional, res.keys)
         key_of = _key_function(res)
         page_size = s.page_size
         overlap_k = min(s.paging_overlap, max(0, page_size // 2))
@@ -210,8 +206,11 @@ class Sage300Client:
             {"$filter": flt, "$select": select, "$top": page_size, "$count": "true"},
         )
         problem = ""
+        watch = ChangeWatch(res) if probe else None
         for pass_no in range(1, s.consistency_attempts + 1):
             stats.passes = pass_no
+            if watch is not None:
+                watch.reset()
             seen: set[Any] = set()
             tail: list[Any] = []
             url, req_skip, expect_overlap = first_url, 0, 0
@@ -222,7 +221,7 @@ class Sage300Client:
             dirty = ""
             index = 0
             while True:
-                resp = self._get(url, target, counters)
+                resp = self._get_page(url, target, counters, first=(pass_no == 1 and index == 0))
                 doc = resp.doc
                 rows = doc.get("value") if isinstance(doc, dict) else None
                 if not isinstance(rows, list):
@@ -233,6 +232,8 @@ class Sage300Client:
                     )
                 keys = [key_of(r) if isinstance(r, dict) else ("<not an object>", i) for i, r in enumerate(rows)]
                 if index == 0:
+                    if watch is not None:
+                        watch.start(resp.server_date)
                     count = odata.envelope_count(doc)
                     stats.count = count
                     if count is None:
@@ -266,6 +267,8 @@ class Sage300Client:
                     if k not in seen:
                         seen.add(k)
                         new.append(r)
+                        if watch is not None and watch.active:
+                            watch.add(k, r)
                 stats.pages += 1
                 yield Page(url=odata.strip_credentials(url), index=index, pass_number=pass_no, records=new,
                            received=len(rows), count=count, body=resp.body, restarted=(pass_no > 1 and index == 0))
@@ -313,14 +316,22 @@ class Sage300Client:
             if restart or dirty:
                 problem = restart or f"{dirty}: the part already read changed"
             else:
-                final = self._count(res, company, flt, counters)
+                try:
+                    final = self._count(res, company, flt, counters)
+                except SageResourceMissing as exc:
+                    raise self._vanished(exc, "the final $count") from None
                 if final is None or final == len(seen):
                     if final is None and count is not None:
                         stats.warnings.append(f"{res.path}: final $count unavailable; consistency unchecked")
                     stats.count = final if final is not None else count
-                    return
-                problem = (f"read {len(seen)} distinct records but Sage now counts {final} (rows were inserted or "
-                           "deleted in the part already read)")
+                    changed = self._changed_behind(res, company, flt, select, watch, key_of, counters)
+                    if not changed:
+                        return
+                    problem = (f"{len(changed)} record(s) changed behind the reader with the count unchanged "
+                               f"({', '.join(changed[:5])}{', …' if len(changed) > 5 else ''})")
+                else:
+                    problem = (f"read {len(seen)} distinct records but Sage now counts {final} (rows were inserted "
+                               "or deleted in the part already read)")
             log.warning("Sage 300 %s %s pass %d inconsistent: %s; re-reading", company, res.path, pass_no, problem)
             stats.warnings.append(f"pass {pass_no}: {problem}")
         raise SageDataChanged(
@@ -330,32 +341,6 @@ class Sage300Client:
         )
 
     # ------------------------------------------------------------------ read
-
-    def count_where(self, resource: Resource | str, company: str, odata_filter: str | None) -> int:
-        """`$count` of the records matching an arbitrary filter: one cheap request."""
-        res = self._resource(resource)
-        n = self._count(res, odata.company_code(company), odata_filter, Counters())
-        if n is None:
-            raise SageBadResponse(f"Sage 300 returned no @odata.count for {res.path}", kind="unexpected JSON")
-        return n
-
-    def select_records(self, resource: Resource | str, company: str, odata_filter: str,
-                       select: Sequence[str]) -> list[dict[str, Any]]:
-        """Records matching an arbitrary `$filter`, with only the `select`ed fields: the cheap probe a change
-        sensor needs (the natural key must be among the selected fields so paging stays consistent)."""
-        res = self._resource(resource)
-        company = odata.company_code(company)
-        stats = ReadStats(res.name, company, odata_filter=odata_filter)
-        counters = Counters()
-        records: list[dict[str, Any]] = []
-        try:
-            for page in self._paged(res, company, odata_filter, self._select(res, select), stats, counters):
-                if page.restarted:
-                    records = []
-                records.extend(page.records)
-        finally:
-            stats.requests += counters.requests
-        return records
 
     def read_resource(self, resource: Resource | str, company: str, start: Any = None, end: Any = None,
                       select: Sequence[str] | str | None = None, *,

@@ -55,10 +55,15 @@ def _decimal_offender(vals: Sequence[Any], t: pa.Decimal128Type) -> tuple[Any, s
         d = Decimal(v)
         if not d.is_finite():
             return v, "is not a finite number"
-        if _WIDE.quantize(d, quantum) != d:
-            return v, f"has more than {t.scale} decimals; refusing to round it"
+        # Magnitude first: quantizing 1E+400 would overflow the context (a bare InvalidOperation).
         if abs(d) >= limit:
             return v, f"has more than {t.precision - t.scale} integer digits"
+        try:
+            exact = _WIDE.quantize(d, quantum) == d
+        except decimal.InvalidOperation:
+            exact = False
+        if not exact:
+            return v, f"has more than {t.scale} decimals; refusing to round it"
     return None
 
 

@@ -140,6 +140,17 @@ class _Builder:
                 else:
                     self.extras[k] = {}
 
+    def _naming_record(self, exc: SageDataError, f: str, values: tuple) -> SageDataError:
+        """The conversion error, with the resource and the natural key of the first record that carries it."""
+        ctype, where = self.table.fields[f], f"{self.table.name}.{snake(f)}"
+        for row, v in zip(self.rows, values):
+            try:
+                convert([v], ctype, where)
+            except SageDataError:
+                key = ", ".join(f"{k}={row[self.fields.index(k)]!r}" for k in self.table.keys if k in self.fields)
+                return SageDataError(f"Sage 300 {self.table.resource.path} record {key or '(no key)'}: {exc}")
+        return exc
+
     def flush(self) -> None:
         if not self.rows:
             return
@@ -147,7 +158,10 @@ class _Builder:
         arrays = []
         for f, values in zip(self.fields, cols):
             where = f"{self.table.name}.{snake(f)}"
-            arrays.append(convert(values, self.table.fields[f], where))
+            try:
+                arrays.append(convert(values, self.table.fields[f], where))
+            except SageDataError as exc:
+                raise self._naming_record(exc, f, values) from None
         arrays.append(pa.array(self.urls, pa.string()))
         self.chunks.append(arrays)
         self.rows = []
@@ -227,6 +241,8 @@ class Flattener:
         taken = set(decl) | {SOURCE_URL, RECORD_HASH}
         collisions = []
         for f, sparse in b.extras.items():
+            if all(v is None for v in sparse.values()):
+                continue  # a column only once the field carries a value: its type is then known, not guessed
             vals: list[Any] = [None] * b.n
             for row, v in sparse.items():
                 vals[row] = v

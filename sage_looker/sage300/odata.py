@@ -6,8 +6,8 @@
 - A date window is inclusive at both ends: `BatchDate ge 2024-01-01T00:00:00Z and BatchDate lt 2024-01-02T00:00:00Z`
   for the single day 2024-01-01.
 - Envelope: `@odata.count`/`odata.count` (number or string), `@odata.nextLink`/`odata.nextLink`.
-- nextLink: a reverse proxy may name another host; the configured scheme and host win, only the path and query
-  are taken from the link.
+- nextLink: a reverse proxy may name another host and path prefix; the configured base (up to and including
+  `/Sage300WebApi`) wins, only the API path after it and the query are taken from the link.
 """
 
 from __future__ import annotations
@@ -125,13 +125,29 @@ def set_query_params(url: str, **changes: Any) -> str:
 
 
 def rebase_next_link(configured_base: str, current_url: str, next_link: str) -> str:
-    """Absolute URL to request for a nextLink: the configured scheme/host/port, the link's path and query.
+    """Absolute URL to request for a nextLink: the configured base, the link's API path and query.
 
-    Relative links resolve against the current request URL first."""
+    IIS behind a reverse proxy writes nextLinks with its own host AND path prefix (a proxy serving
+    `https://erp.example.com/sage/Sage300WebApi/…` gets links `http://iis01/Sage300WebApi/…`). Everything up to
+    and including `/Sage300WebApi` comes from the configuration; only what follows it in the link (the
+    `/v1.0/-/…` path and the query) is taken from the link. A link without `/Sage300WebApi` is cut at its
+    `/v1.0/` segment instead. Relative links resolve against the current request URL first."""
     link = urljoin(current_url, next_link)
     link_parts = urlsplit(link)
     base = urlsplit(configured_base)
-    return urlunsplit((base.scheme, base.netloc.rpartition("@")[2], link_parts.path, link_parts.query, ""))
+    path = link_parts.path
+    lowered = path.lower()
+    marker = lowered.find("/sage300webapi/")
+    if marker >= 0:
+        tail = path[marker + len("/sage300webapi"):]
+    else:
+        marker = lowered.find(f"/{API_VERSION}/")
+        tail = path[marker:] if marker >= 0 else None
+    if tail is None:  # not an API path we recognise: keep it, on the configured host
+        new_path = path
+    else:
+        new_path = base.path.rstrip("/") + tail
+    return urlunsplit((base.scheme, base.netloc.rpartition("@")[2], new_path, link_parts.query, ""))
 
 
 def strip_credentials(url: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import decimal
 import email.utils
+import json
 import logging
 import ssl
 import time
@@ -36,6 +37,7 @@ from sage_looker.sage300.errors import (
     SageAuthError,
     SageBadResponse,
     SageConfigError,
+    SageDataError,
     SageError,
     SagePermissionError,
     SageRequestError,
@@ -64,9 +66,39 @@ class Target:
     company: str
     optional: bool = False
 
+    keys: tuple[str, ...] = ()  # the resource's natural key fields, to name a record in an error
+
     @property
     def module(self) -> str:
         return self.path.partition("/")[0]
+
+
+def _has_lone_surrogate(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value if any("\ud800" <= ch <= "\udfff" for ch in value) else None
+    if isinstance(value, dict):
+        return next((k for k, v in value.items() if _has_lone_surrogate(v) is not None), None)
+    if isinstance(value, list):
+        return next((r for r in (_has_lone_surrogate(v) for v in value) if r is not None), None)
+    return None
+
+
+def unusable_record(body: bytes, target: Target) -> str | None:
+    """Why a body msgspec refused is nonetheless complete JSON (so not a truncated response worth a retry):
+    a record carrying a lone UTF-16 surrogate (text no database can store). None when the body really is
+    malformed or truncated."""
+    try:
+        doc = json.loads(body, parse_float=decimal.Decimal, parse_constant=decimal.Decimal)
+    except (ValueError, RecursionError):
+        return None
+    rows = doc.get("value") if isinstance(doc, dict) else None
+    for i, rec in enumerate(rows if isinstance(rows, list) else [doc]):
+        field = _has_lone_surrogate(rec)
+        if field is not None:
+            key = ", ".join(f"{k}={rec.get(k)!r}" for k in target.keys) if isinstance(rec, dict) else ""
+            return (f"record {key or f'#{i + 1} of the page'} has a lone UTF-16 surrogate (invalid text) in field "
+                    f"{field!r}; no warehouse can store it. Correct the text of that record in Sage, then re-run.")
+    return "the body is complete JSON that the exact parser refuses (invalid text in a string); re-run after fixing it in Sage"
 
 
 @dataclass
@@ -85,6 +117,7 @@ class Response:
     body: bytes
     doc: Any
     seconds: float
+    server_date: str | None = None  # the HTTP Date header: the Sage server's clock
 
 
 class _Transient(Exception):
@@ -264,9 +297,12 @@ class SageTransport:
             try:
                 doc = self._decoder.decode(body)
             except msgspec.DecodeError as exc:
+                unusable = unusable_record(body, target)
+                if unusable is not None:  # a complete body: asking again brings the same record back
+                    raise SageDataError(f"Sage 300 {target.company} {target.path} (GET {url}): {unusable}") from None
                 raise _Transient(f"malformed JSON ({exc}; {len(body)} bytes received)", url=url, status=status,
                                  kind="malformed JSON") from None
-            return Response(url, status, body, doc, seconds)
+            return Response(url, status, body, doc, seconds, resp.headers.get("date"))
         if 300 <= status < 400:
             raise SageRequestError(
                 f"Sage 300 redirected GET {url} (HTTP {status}) to {resp.headers.get('location', '?')}: "

@@ -22,9 +22,9 @@ from urllib.parse import parse_qs
 
 from sage_looker.sage300_sim.responses import JSON_TYPE, encode, error_body, to_json
 
-MUTATIONS = {"edit_batch", "post_batch", "insert_batch", "delete_batch", "clear_history", "add_field",
+MUTATIONS = {"edit_batch", "redate_batch", "post_batch", "insert_batch", "delete_batch", "clear_history", "add_field",
              "add_dangling_reference", "update_master", "insert_record"}
-_DATE_ARGS = {"batch_date", "before"}
+_DATE_ARGS = {"batch_date", "before", "new_date"}
 
 
 def handle(h, sim, method: str, path: str, query: str, body: bytes) -> None:

@@ -118,7 +118,10 @@ def _serve(h, sim, method: str, raw_path: str, query: str, entry: dict) -> tuple
         res = catalog.resource(name)
     except KeyError:
         res = None
-    if res is None or res.name != name or res.module != module or name in sim.config.missing_resources:
+    # `missing_resources` names a resource (missing for every company) or `COMPANY/Resource` (a company whose
+    # database lacks it, e.g. a module not activated there).
+    missing = sim.config.missing_resources
+    if res is None or res.name != name or res.module != module or name in missing or f"{company}/{name}" in missing:
         raise ApiError("ResourceNotFound", f"The resource '{module}/{name}' was not found.")
     try:
         opts = parse_query(query)

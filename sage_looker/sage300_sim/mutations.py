@@ -89,6 +89,20 @@ class SageDB(Store):
             self.touch(company, resource)
             return rec
 
+    def redate_batch(self, company: str, resource: str, key: Any, new_date: dt.date) -> dict:
+        """Change an open batch's (or order's) partition date, as a Sage user may after it was loaded: the
+        record keeps its key and moves from one date partition to another; Sage marks it edited today."""
+        res = catalog.resource(resource)
+        if res.partition_date is None:
+            raise ValueError(f"{resource} has no partition date to change")
+        with self.lock:
+            rec = self._open_batch(company, resource, key) if resource in BATCHES else self.batch(company, resource, key)
+            rec[res.partition_date] = new_date
+            if "DateLastEdited" in rec:
+                rec["DateLastEdited"] = self.today
+            self.touch(company, resource)
+            return rec
+
     def update_master(self, company: str, resource: str, key: Any, **fields: Any) -> dict:
         """Change fields of a master record; Sage moves DateLastMaintained to today."""
         with self.lock:

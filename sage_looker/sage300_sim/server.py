@@ -9,6 +9,8 @@ HTML — which a framework would hide.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import socket
 import struct
 import sys
@@ -132,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _write(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None,
                server: str | None) -> None:
         self.send_response_only(status)
-        self.send_header("Date", formatdate(usegmt=True))
+        self.send_header("Date", self._server_date())
         for k, v in SERVER_HEADERS:
             if k == "Server" and server:
                 v = server
@@ -144,6 +146,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._finish_entry()
         self.end_headers()
         self.wfile.write(body)
+
+    def _server_date(self) -> str:
+        """IIS's Date header on the simulated company's clock: a real server's HTTP date and the dates Sage
+        stamps on records (DateLastEdited) come from the same clock, so a simulator living on a fixed `today`
+        sends that day (with the real time of day)."""
+        now = _dt.datetime.now(_dt.timezone.utc)
+        today = getattr(self.sim.db, "today", None) or now.date()
+        return formatdate(_dt.datetime.combine(today, now.timetz()).timestamp(), usegmt=True)
 
     def send_error_json(self, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         self.send(STATUS.get(code, 500), error_body(code, message), JSON_TYPE, headers=headers)

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from sage_looker.sage300.catalog_model import Table
 from sage_looker.warehouse.errors import BackendNotAvailableError, WarehouseError
+from sage_looker.warehouse.moves import delete_moved, find_moves, root_of
 from sage_looker.warehouse.sqlgen import SCHEMA, delete_slice_sql
 
 log = logging.getLogger("sage_looker.warehouse")
@@ -35,6 +36,7 @@ class TableWrite:
     inserted: int
     columns_added: tuple[str, ...] = ()
     created: bool = False
+    moved_out: int = 0  # rows of records that moved here from another date, deleted under their old date
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class SliceResult:
     tables: dict[str, TableWrite]
     seconds: float
     lock_wait_seconds: float = 0.0
+    moves: tuple[Any, ...] = ()  # warehouse.moves.Move: records whose date changed, removed from the old date
 
     @property
     def rows_deleted(self) -> int:
@@ -149,6 +152,16 @@ class Warehouse(abc.ABC):
         what is about to be deleted, per table the slice's DELETE and the INSERT by name, then the hook's rows
         (the ledger) so data and ledger commit together."""
         hook.before_write(read, prepared, self.schema)
+        # A natural key lives under one date only: the old copies of records whose date changed leave first.
+        moves: list[Any] = []
+        moved_out: dict[str, int] = {}
+        root = root_of([w.table for w in prepared])
+        if root is not None:
+            data = next(w.data for w in prepared if w.table is root)
+            moves = find_moves(read, self.schema, root, data, sl)
+            if moves:
+                moved_out = delete_moved(lambda q, p: self._delete_rows(con, q, p), self.schema,
+                                         [w.table for w in prepared], root, moves, sl)
         results: dict[str, TableWrite] = {}
         for w, plan in zip(prepared, plans):
             sql, params = delete_slice_sql(self.schema, w.table, sl)
@@ -157,10 +170,11 @@ class Warehouse(abc.ABC):
             if inserted != w.data.num_rows:
                 raise WarehouseError(f"{w.table.name}: inserted {inserted} of {w.data.num_rows} rows")
             results[w.table.name] = TableWrite(
-                w.table.name, deleted, inserted, tuple(c for c, _ in plan.add), plan.create is not None
+                w.table.name, deleted, inserted, tuple(c for c, _ in plan.add), plan.create is not None,
+                moved_out.get(w.table.name, 0),
             )
             hook.at(f"written:{w.table.name}")
-        result = SliceResult(results, time.monotonic() - started, waited)
+        result = SliceResult(results, time.monotonic() - started, waited, tuple(moves))
         hook.at("before_rows")
         for schema, name, rows in hook.rows(result):
             self._append(con, schema, name, rows)

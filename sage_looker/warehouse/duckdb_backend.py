@@ -27,11 +27,13 @@ import pyarrow as pa
 from sage_looker.sage300.catalog_model import Table
 from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, Warehouse, log
 from sage_looker.warehouse.errors import LockTimeoutError, WarehouseError
-from sage_looker.warehouse.slices import Slice, check_lineage_args, prepare_writes
+from sage_looker.warehouse.slices import PreparedWrite, Slice, check_lineage_args, prepare_writes
 from sage_looker.warehouse.sqlgen import (
     SCHEMA,
     ColumnPlan,
     add_column_sql,
+    alter_column_sql,
+    as_planned,
     create_schema_sql,
     create_table_sql,
     insert_by_name_sql,
@@ -169,9 +171,11 @@ class DuckDBWarehouse(Warehouse):
                 con.execute(create_table_sql(self.schema, plan.table_name, plan.create))
             for column, sql_type in plan.add:
                 con.execute(add_column_sql(self.schema, plan.table_name, column, sql_type))
-            if plan.create is not None or plan.add:
-                self.log.info("%s.%s: created=%s, columns added %s", self.schema, plan.table_name,
-                              plan.create is not None, [c for c, _ in plan.add])
+            for column, sql_type in plan.alter:
+                con.execute(alter_column_sql(self.schema, plan.table_name, column, sql_type))
+            if plan.create is not None or plan.add or plan.alter:
+                self.log.info("%s.%s: created=%s, columns added %s, widened %s", self.schema, plan.table_name,
+                              plan.create is not None, [c for c, _ in plan.add], list(plan.alter))
 
     def ensure_tables(self, tables: Sequence[Table]) -> EnsureResult:
         tables = list(tables)
@@ -228,6 +232,7 @@ class DuckDBWarehouse(Warehouse):
         with self._connect(write=True) as con:
             existing = self._columns_of(con, [w.table.name for w in prepared]) if prepared else {}
             plans = [plan_columns(w.table, existing[w.table.name], w.data.schema) for w in prepared]
+            prepared = [PreparedWrite(w.table, as_planned(w.data, p)) for w, p in zip(prepared, plans)]
             with self._transaction(con):
                 self._apply(con, plans)
                 # One writer holds the file, so what the hook reads here is exactly what the deletes remove.

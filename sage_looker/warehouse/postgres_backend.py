@@ -32,11 +32,13 @@ from sage_looker.warehouse.backend import EnsureResult, SliceHook, SliceResult, 
 from sage_looker.warehouse.errors import LockTimeoutError, WarehouseError
 from sage_looker.warehouse.pgcopy import copy_chunks, stage_columns
 from sage_looker.warehouse.pgread import rows_to_arrow
-from sage_looker.warehouse.slices import Slice, check_lineage_args, prepare_writes
+from sage_looker.warehouse.slices import PreparedWrite, Slice, check_lineage_args, prepare_writes
 from sage_looker.warehouse.sqlgen import (
     SCHEMA,
     ColumnPlan,
     add_column_sql,
+    alter_column_sql,
+    as_planned,
     create_schema_sql,
     create_table_sql,
     insert_by_name_sql,
@@ -148,7 +150,7 @@ class PostgresWarehouse(Warehouse):
             return [plan_columns(t, existing[t.name], incoming.get(t.name)) for t in tables]
 
         plans = plan()
-        if not any(p.create is not None or p.add for p in plans):
+        if not any(p.create is not None or p.add or p.alter for p in plans):
             return plans
         self._run(con, "SELECT pg_advisory_xact_lock(?)", [lock_key(self.schema, "ddl")])
         plans = plan()  # another writer may have committed the same DDL while we waited
@@ -160,7 +162,9 @@ class PostgresWarehouse(Warehouse):
                 self._run(con, _index_sql(self.schema, by_name[p.table_name]))
             for column, sql_type in p.add:
                 self._run(con, add_column_sql(self.schema, p.table_name, column, sql_type, dialect="postgres"))
-            if p.create is not None or p.add:
+            for column, sql_type in p.alter:
+                self._run(con, alter_column_sql(self.schema, p.table_name, column, sql_type, dialect="postgres"))
+            if p.create is not None or p.add or p.alter:
                 self.log.info("%s.%s: created=%s, columns added %s", self.schema, p.table_name,
                               p.create is not None, [c for c, _ in p.add])
         return plans
@@ -226,6 +230,7 @@ class PostgresWarehouse(Warehouse):
         with self._connect(write=True) as con, con.transaction():
             waited = self._lock_slice(con, tables, sl)
             plans = self._plan_and_apply(con, tables, {w.table.name: w.data.schema for w in prepared})
+            prepared = [PreparedWrite(w.table, as_planned(w.data, p)) for w, p in zip(prepared, plans)]
             # The advisory locks are held: no other writer of these tables and companies can change what the
             # hook reads before our deletes.
             result = self._write_slice(con, prepared, plans, sl, hook, lambda q, p=(): self._read(con, q, p),

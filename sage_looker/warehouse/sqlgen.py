@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sage_looker.sage300.catalog_model import Table
 from sage_looker.sage300.columns import COMPANY_COLUMN, LINEAGE_COLUMNS
@@ -115,23 +116,51 @@ def qmark_to_pyformat(sql: str) -> str:
 
 @dataclass(frozen=True)
 class ColumnPlan:
-    """What a write needs before it can insert: create the table, add these columns."""
+    """What a write needs before it can insert: create the table, add these columns, widen these (fields Sage
+    added, not in the catalog), and send these incoming columns as exact text."""
 
     table_name: str
     create: dict[str, str] | None
     add: tuple[tuple[str, str], ...]
+    alter: tuple[tuple[str, str], ...] = ()
+    as_text: tuple[str, ...] = ()
+
+
+WIDE_DECIMAL = "DECIMAL(38,10)"
+
+
+def _numeric(sql_type: str) -> bool:
+    return sql_type in ("BIGINT", "INTEGER", "SMALLINT") or sql_type.startswith("DECIMAL")
+
+
+def _widen(name: str, have: str, field: pa.Field) -> tuple[str | None, bool]:
+    """A field Sage added whose values changed type since its column was made: (new column type or None,
+    whether the incoming values go in as text). Numbers widen to DECIMAL(38,10) when that holds both exactly;
+    anything else becomes exact text (VARCHAR holds every value). Never a float."""
+    incoming = sql_type_for(field.type)
+    if have == "VARCHAR":
+        return None, True
+    if _numeric(have) and _numeric(incoming) and can_store(field.type, WIDE_DECIMAL):
+        parts = have.startswith("DECIMAL") and have[8:-1].split(",")
+        if not parts or (int(parts[1]) <= 10 and int(parts[0]) - int(parts[1]) <= 28):
+            return WIDE_DECIMAL, False
+    return "VARCHAR", incoming != "VARCHAR"
 
 
 def plan_columns(table: Table, existing: Mapping[str, str], incoming: pa.Schema | None = None) -> ColumnPlan:
     """Compare the table as it exists (empty mapping when missing) with the catalog and the incoming data.
 
-    Declared and incoming columns the table lacks are added; a column whose existing type cannot hold
-    the declared or incoming type exactly raises SchemaConflictError. Nothing is ever dropped or cast.
-    """
+    Declared and incoming columns the table lacks are added. A catalog column keeps its declared type: when
+    its existing type cannot hold the declared or incoming type exactly, SchemaConflictError. A column of a
+    field the catalog does not declare (one Sage added) is widened instead, so a Sage upgrade whose new field
+    first carried text and later numbers never stops the resource loading. Nothing is ever dropped."""
     create = None if existing else declared_columns(table)
     current = {c: canonical(t) for c, t in (existing or create).items()}
     lower = {c.lower(): c for c in current}
+    declared = set(declared_schema(table).names)
     add: list[tuple[str, str]] = []
+    alter: dict[str, str] = {}
+    as_text: list[str] = []
     for field in [*declared_schema(table), *(incoming or [])]:
         name, have = field.name, current.get(field.name)
         quote_ident(name)
@@ -144,7 +173,27 @@ def plan_columns(table: Table, existing: Mapping[str, str], incoming: pa.Schema 
             lower[name.lower()] = name
             add.append((name, have))
         elif not can_store(field.type, have):
-            raise SchemaConflictError(
-                f"{table.name}.{name}: the table column is {have} and cannot hold {field.type} data without loss"
-            )
-    return ColumnPlan(table.name, create, tuple(add))
+            if name in declared:
+                raise SchemaConflictError(
+                    f"{table.name}.{name}: the table column is {have} and cannot hold {field.type} data without loss"
+                )
+            new_type, text = _widen(name, have, field)
+            if new_type is not None:
+                alter[name] = current[name] = new_type
+            if text:
+                as_text.append(name)
+    return ColumnPlan(table.name, create, tuple(add), tuple(alter.items()), tuple(as_text))
+
+
+def alter_column_sql(schema: str, table_name: str, column: str, sql_type: str, dialect: str = "duckdb") -> str:
+    target = spelled(sql_type, dialect)
+    using = f" USING {quote_ident(column)}::{target}" if dialect == "postgres" else ""
+    return f"ALTER TABLE {qualified(schema, table_name)} ALTER COLUMN {quote_ident(column)} TYPE {target}{using}"
+
+
+def as_planned(data: pa.Table, plan: ColumnPlan) -> pa.Table:
+    """The incoming data with the plan's text columns cast to exact text (decimals in full, booleans true/false)."""
+    for name in plan.as_text:
+        i = data.column_names.index(name)
+        data = data.set_column(i, name, pc.cast(data.column(name), pa.string()))
+    return data

@@ -103,3 +103,63 @@ def test_nightly_refresh_rebuilds_a_trailing_window_and_everything_on_sundays(pl
     assert op_config["config"] == {"min_date": "2026-10-22", "max_date": "2026-11-26"}
     sunday = tick(dt.datetime(2026, 11, 29, 3, 0, tzinfo=dt.timezone.utc))
     assert sunday.run_config == {}
+
+
+def _ticker(live):
+    sensor = live.defs.resolve_sensor_def(SENSOR_NAME)
+    resources = {"sage300": live.defs.resources["sage300"]}
+    repo = live.defs.get_repository_def()
+
+    def tick(cursor=None):
+        with dg.build_sensor_context(instance=live.instance, cursor=cursor, resources=resources,
+                                     repository_def=repo) as ctx:
+            return sensor.evaluate_tick(ctx)
+    return tick
+
+
+def _run_requests(live, requests) -> None:
+    job = live.defs.resolve_job_def("sage300_transactions_only_job")
+    for request in requests:
+        assert job.execute_in_process(instance=live.instance, partition_key=request.partition_key,
+                                      asset_selection=request.asset_selection, tags=request.tags).success
+
+
+def _batch_dates(live, company, number) -> list[str]:
+    return [r["d"] for r in live.query("SELECT CAST(batch_date AS VARCHAR) AS d FROM sage300.ap_invoice_batches "
+                                       "WHERE company_id = ? AND batch_number = ?", [company, number])]
+
+
+def test_a_batch_deleted_in_sage_leaves_the_warehouse_without_manual_action(live):
+    tick, db = _ticker(live), live.sim.db
+    day = db.today - dt.timedelta(days=10)
+    batch = db.insert_batch("SAMLTD", "APInvoiceBatches", batch_date=day)  # open, so Sage lets it be deleted
+    assert sync(live.defs, "SAMLTD", day, day, instance=live.instance).success
+    quiet = tick(tick().cursor)
+    assert quiet.run_requests == []  # warehouse and Sage agree
+
+    db.delete_batch("SAMLTD", "APInvoiceBatches", batch["BatchNumber"])
+    changed = tick(quiet.cursor)
+    assert [r.partition_key for r in changed.run_requests] == [f"SAMLTD|{day.isoformat()}"]
+    _run_requests(live, changed.run_requests)
+    with db.lock:
+        expected = sum(1 for b in db.records("SAMLTD", "APInvoiceBatches") if b["BatchDate"] == day)
+    got = live.query("SELECT COUNT(*) AS n FROM sage300.ap_invoice_batches WHERE company_id = 'SAMLTD' "
+                     "AND batch_date = ?", [day])
+    assert _batch_dates(live, "SAMLTD", batch["BatchNumber"]) == [] and got[0]["n"] == expected
+
+
+def test_a_batch_re_dated_in_sage_moves_in_the_warehouse_without_manual_action(live):
+    tick, db = _ticker(live), live.sim.db
+    old, new = db.today - dt.timedelta(days=12), db.today - dt.timedelta(days=9)
+    batch = db.insert_batch("SAMLTD", "APInvoiceBatches", batch_date=old)
+    assert sync(live.defs, "SAMLTD", old, new, instance=live.instance).success
+    quiet = tick(tick().cursor)
+    assert quiet.run_requests == []
+
+    db.redate_batch("SAMLTD", "APInvoiceBatches", batch["BatchNumber"], new)
+    changed = tick(quiet.cursor)
+    # the new date (the edit) and the old one (one batch fewer there than in the warehouse)
+    assert sorted(r.partition_key for r in changed.run_requests) == [f"SAMLTD|{old.isoformat()}",
+                                                                      f"SAMLTD|{new.isoformat()}"]
+    _run_requests(live, changed.run_requests)
+    assert _batch_dates(live, "SAMLTD", batch["BatchNumber"]) == [new.isoformat()]

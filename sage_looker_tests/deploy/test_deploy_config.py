@@ -170,3 +170,21 @@ def test_the_grpc_code_server_serves_the_definitions_to_the_workspace(any_instan
                 server.wait(30)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def test_the_production_env_turns_the_change_sensor_on(monkeypatch, tmp_path):
+    """deploy/sage_looker.env switches the change sensor on; without it (a laptop) it stays off."""
+    import dagster as dg
+
+    from sage_looker.defs.sage300.sensors import SENSOR_NAME, SENSOR_SWITCH, sensor_default_status
+
+    env = dict(line.split("=", 1) for line in (DEPLOY / "sage_looker.env").read_text().splitlines()
+               if line and not line.startswith("#"))
+    monkeypatch.setenv(SENSOR_SWITCH, env[SENSOR_SWITCH])
+    assert sensor_default_status() == dg.DefaultSensorStatus.RUNNING
+    monkeypatch.setenv("SAGE_LOOKER_HOME", str(tmp_path))
+    from sage_looker.definitions import build_definitions
+
+    assert build_definitions().resolve_sensor_def(SENSOR_NAME).default_status == dg.DefaultSensorStatus.RUNNING
+    monkeypatch.delenv(SENSOR_SWITCH)
+    assert sensor_default_status() == dg.DefaultSensorStatus.STOPPED

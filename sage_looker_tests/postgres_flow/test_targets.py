@@ -98,6 +98,9 @@ def test_the_ui_sees_the_warehouse_url_only_as_an_env_var(monkeypatch, tmp_path)
 
     monkeypatch.setenv("SAGE_LOOKER_HOME", str(tmp_path))
     monkeypatch.setenv("SAGE_LOOKER_WAREHOUSE", URL)
+    # A PostgreSQL warehouse takes the bundled simulators only when asked for by name.
+    monkeypatch.setenv("SAGE300_URL", "simulator")
+    monkeypatch.setenv("LOOKER_BASE_URL", "simulator")
     defs = build_definitions()
     for key in ("warehouse", "warehouse_io_manager"):  # resource config is shown in the UI; env values are not
         target = defs.resources[key].target

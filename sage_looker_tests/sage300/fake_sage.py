@@ -52,6 +52,11 @@ class FakeSage:
     before_page: Callable[["FakeSage", httpx.Request], None] | None = None
     requests: list[httpx.Request] = field(default_factory=list)
     forbidden_modules: set[str] = field(default_factory=set)
+    # A reverse proxy serving the API under this prefix (`/sage`): it strips it before IIS, whose nextLinks
+    # then name the internal path without it. Requests without the prefix get the proxy's 404 page.
+    path_prefix: str = ""
+    # Resources answering 404 from the N-th collection request on (a URL that went wrong mid-read).
+    missing_after: dict[str, int] = field(default_factory=dict)
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -73,7 +78,13 @@ class FakeSage:
                                   headers={"content-type": "application/json"})
         if request.headers.get("content-type") != "application/json":
             return httpx.Response(500, content=error_body("InternalServerError", "no content type"))
-        m = _PATH.match(request.url.path)
+        path = request.url.path
+        if self.path_prefix:
+            if not path.startswith(self.path_prefix + "/"):
+                return httpx.Response(404, content=b"<html><title>404 Not Found</title></html>",
+                                      headers={"content-type": "text/html"})
+            path = path[len(self.path_prefix):]
+        m = _PATH.match(path)
         if not m:
             return httpx.Response(404, content=b"<html><title>404 Not Found</title></html>",
                                   headers={"content-type": "text/html"})
@@ -81,6 +92,10 @@ class FakeSage:
         if module in self.forbidden_modules:
             return httpx.Response(403, content=error_body("Forbidden", "Access denied."))
         key = (company, f"{module}/{resource}")
+        if resource in self.missing_after:
+            self.missing_after[resource] -= 1
+            if self.missing_after[resource] < 0:
+                return httpx.Response(404, content=error_body("ResourceNotFound", f"Resource {resource} not found."))
         if key not in self.data:
             if module == "CS" or module == "GL":
                 # warm-up probes answer with an empty collection
@@ -106,20 +121,20 @@ class FakeSage:
         if self.next_link_mode == "skip" and more:
             params = [(k, v) for k, v in parse_qsl(request.url.query.decode()) if k != "$skip"]
             params.append(("$skip", str(skip + len(page))))
-            link = self._link(request, params)
+            link = self._link(request, params, path)
         elif self.next_link_mode == "loop_token":
-            link = self._link(request, [("$skiptoken", "again")])
+            link = self._link(request, [("$skiptoken", "again")], path)
         elif self.next_link_mode == "loop_skip":
-            link = self._link(request, [("$top", str(take)), ("$skip", "0")])
+            link = self._link(request, [("$top", str(take)), ("$skip", "0")], path)
         if link:
             doc["odata.nextLink" if self.legacy_envelope else "@odata.nextLink"] = link
         return self._json(doc)
 
-    def _link(self, request: httpx.Request, params: list[tuple[str, str]]) -> str:
+    def _link(self, request: httpx.Request, params: list[tuple[str, str]], path: str) -> str:
         from urllib.parse import quote
 
         qs = "&".join(f"{k}={quote(v, safe='$,()')}" for k, v in params)
-        return f"{self.next_link_host}{request.url.path}?{qs}"
+        return f"{self.next_link_host}{path}?{qs}"
 
     @staticmethod
     def _json(doc: dict[str, Any]) -> httpx.Response:

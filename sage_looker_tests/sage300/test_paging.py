@@ -283,3 +283,35 @@ def test_empty_page_ends_the_pass():
     result = client.read_resource("APVendors", "SAMLTD")
     assert result.tables["ap_vendors"].num_rows == 100 and result.stats.pages == 2
     assert sum("skiptoken" in c for c in calls) == 1
+
+
+def test_next_links_are_rebased_onto_a_reverse_proxy_path_prefix(fake, make_client):
+    # The proxy serves https://erp.example.com/sage/Sage300WebApi/…; IIS behind it writes nextLinks with its own
+    # host and without /sage. The server caps pages at 40, so pages 2.. follow its nextLinks.
+    rows = _vendors(fake, 150)
+    fake.path_prefix, fake.next_link_host, fake.max_page = "/sage", "http://iis01", 40
+    client = make_client(fake, url="http://sage.test/sage/Sage300WebApi")
+    assert _read_keys(client) == [r["VendorNumber"] for r in rows]
+    pages = _collection_requests(fake)
+    assert len(pages) > 4 and all(r.url.path == "/sage/Sage300WebApi/v1.0/-/SAMLTD/AP/APVendors" for r in pages)
+    assert all(r.url.host == "sage.test" for r in fake.requests)
+
+
+def test_a_404_after_the_first_page_is_an_error_not_a_missing_resource(fake, make_client):
+    from sage_looker.sage300.errors import SageResourceMissing
+
+    _vendors(fake, 150)
+    fake.missing_after["APVendors"] = 1  # the first page answers, the next request gets 404
+    client = make_client(fake)
+    with pytest.raises(SageBadResponse, match="404") as caught:
+        client.read_resource("APVendors", "SAMLTD")
+    assert not isinstance(caught.value, SageResourceMissing)
+
+
+def test_a_404_on_the_first_request_is_a_missing_resource(fake, make_client):
+    from sage_looker.sage300.errors import SageResourceMissing
+
+    _vendors(fake, 10)
+    fake.missing_after["APVendors"] = 0
+    with pytest.raises(SageResourceMissing):
+        make_client(fake).read_resource("APVendors", "SAMLTD")

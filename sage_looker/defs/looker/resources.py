@@ -6,7 +6,7 @@ import os
 
 import dagster as dg
 
-from sage_looker.defs.embedded import once_per_process
+from sage_looker.defs.embedded import once_per_process, uses_simulator
 from sage_looker.looker.client import LookerClient
 from sage_looker.looker.errors import LookerConfigError
 from sage_looker.looker.settings import LookerSettings
@@ -54,7 +54,7 @@ class LookerResource(dg.ConfigurableResource):
                   "LOOKER_SCHEDULED_PLANS": self.scheduled_plans, "LOOKER_PROJECT": self.project,
                   "LOOKER_CONNECTION": self.connection}
         env = {k: v for k, v in values.items() if v}
-        if not self.base_url:
+        if uses_simulator(self.base_url):  # empty (embedded default) or LOOKER_BASE_URL=simulator
             url, cid, secret = embedded_looker()
             env = {**EMBEDDED_DEFAULTS, **env, "LOOKER_BASE_URL": url, "LOOKER_CLIENT_ID": cid,
                    "LOOKER_CLIENT_SECRET": secret}
@@ -77,7 +77,7 @@ class LookerResource(dg.ConfigurableResource):
 def looker_resource_from_env(env=None, resolve: bool = False) -> LookerResource:
     """Validate LOOKER_* now when Looker is configured; the client secret stays an EnvVar read at run time."""
     env = os.environ if env is None else env
-    if env.get("LOOKER_BASE_URL", "").strip():
+    if not uses_simulator(env.get("LOOKER_BASE_URL")):
         looker_env = {k: v for k, v in env.items() if k.startswith("LOOKER_")}
         if not looker_env.get("LOOKER_CLIENT_SECRET", "").strip():
             # A stored secret counts as set; a store the key cannot open fails the load now (ValueError,

@@ -9,16 +9,14 @@ import time
 
 import dagster as dg
 
-from sage_looker.defs.sage300.checks import (
-    reference_check_results,
-    reference_check_specs,
-    skipped_check_results,
-)
+from sage_looker.defs.sage300.checks import reference_check_results, reference_check_specs
 from sage_looker.audit.archive import PageArchive
 from sage_looker.defs.sage300.loading import fetched, from_archive, read_from_archive, read_from_sage
+from sage_looker.defs.sage300.skips import partial_materializations
 from sage_looker.defs.sage300.partitions import Partitions, Window, windows_for_keys
 from sage_looker.defs.sage300.resources import Sage300Resource
-from sage_looker.defs.warehouse.payloads import ResourceLoad, ResourceSkipped, Slice, WrittenWithParent
+from sage_looker.defs.sage300.retries import no_retry_for_permanent_errors, sage_retry_policy
+from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice, WrittenWithParent
 from sage_looker.defs.warehouse.resources import WarehouseResource
 from sage_looker.sage300 import catalog
 from sage_looker.sage300.catalog_model import Resource, Table
@@ -92,7 +90,9 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         pool=SAGE_POOL,
         group_name="sage300_masters" if is_master else "sage300_transactions",
         can_subset=False,
+        retry_policy=sage_retry_policy(),
     )
+    @no_retry_for_permanent_errors
     def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
         started = time.monotonic()
         load = ResourceLoad(resource)
@@ -102,6 +102,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         archive = PageArchive()
         replay = from_archive(context)
         keys = list(context.partition_keys)  # a year of company|date keys: computed once
+        skipped: dict[Slice, str] = {}
         for sl in _slices(keys, resource):
             if replay:  # rebuild from the raw page archive: zero Sage requests
                 for part, tables, info in read_from_archive(context, resource, sl, archive, warehouse, asset=root):
@@ -114,12 +115,12 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
             try:
                 result, info = read_from_sage(context, client, resource, sl, archive, warehouse, asset=root)
             except SageResourceMissing as exc:
-                context.log.warning(f"{resource.path} skipped for {sl.company}: {exc}")
-                yield dg.Output(ResourceSkipped(resource, str(exc)), output_name=root, metadata={"skipped": str(exc)})
-                for t in resource.tables[1:]:
-                    yield dg.Output(WrittenWithParent(t.name, 0), output_name=t.name)
-                yield from skipped_check_results(resource, asset_key(root), str(exc))
-                return
+                # Only this company's slice: the other companies' slices still load.
+                skipped[sl] = str(exc)
+                context.log.warning(f"{resource.path} NOT loaded for {sl.company}"
+                                    f"{f' {sl.start}..{sl.end}' if sl.start else ''}, skipped: {exc} Its "
+                                    "partitions are not marked materialized.")
+                continue
             load.slices.append((sl, result.tables))
             load.audit[sl] = info
             st = result.stats
@@ -133,6 +134,9 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
             for note in getattr(st, "notes", None) or []:
                 context.log.info(f"{resource.path} {sl.company}: {note}")
         fetched(root)
+        if skipped:  # report only the partitions that were loaded (none at all: no materialization)
+            yield from partial_materializations(context, resource, load, skipped, keys, warehouse)
+            return
         rows = load.rows()
         partitions = len(keys)
         common = {

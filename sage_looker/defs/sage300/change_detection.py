@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sage_looker.sage300 import odata
 from sage_looker.sage300.catalog_model import Resource
@@ -26,6 +26,7 @@ Count = Callable[[Resource, str, str], int]
 class ChangeResult:
     partitions: dict[str, str]  # partition date (ISO) → fingerprint of what changed there
     state: dict  # the new cursor state for this resource × company
+    changed: dict[tuple, str] = field(default_factory=dict)  # natural key → its partition date (ISO) now
 
 
 def _day(value) -> dt.date | None:
@@ -78,7 +79,9 @@ def detect_changes(resource: Resource, company: str, state: dict | None, fetch: 
     new_state = {"since": newest.isoformat(), "seen": keep}
     if state is None:  # first look: a baseline, not a flood of runs for everything edited today
         changed_parts = {}
-    return ChangeResult(changed_parts, new_state)
+    keys = {tuple(r.get(k) for k in resource.keys): p for p, rs in by_partition.items() if p in changed_parts
+            for r in rs}
+    return ChangeResult(changed_parts, new_state, keys)
 
 
 def highest_sequence(resource: Resource, company: str, count: Count) -> int:
@@ -115,3 +118,44 @@ def _by_sequence(resource, company, state, fetch, count, fields) -> ChangeResult
             by_partition.setdefault(part.isoformat(), []).append(r)
     new_state = {"last": max(seqs + [int(last)])}
     return ChangeResult({p: _fingerprint(rs, fields) for p, rs in by_partition.items()}, new_state)
+
+
+def count_mismatches(resource: Resource, company: str, loaded: dict[str, int], count: Count,
+                     budget: int) -> dict[str, str]:
+    """Dates whose record count in Sage differs from the warehouse's, found by bisection over the loaded range.
+
+    Sage keeps no tombstones, so a deleted record never shows up in a "changed since" probe: the warehouse still
+    holds it. One `$count` over the loaded date range (per resource and company, per tick) notices the difference;
+    halving the range finds the dates, about 2·log2(days) counts per differing date, at most `budget` requests.
+    `loaded` is {ISO date: rows in the warehouse}. Returns {ISO date: fingerprint of the two counts}."""
+    if not loaded:
+        return {}
+    days = sorted(loaded)
+    field = resource.partition_date
+    spent = 0
+    out: dict[str, str] = {}
+
+    def sage(lo: int, hi: int) -> int | None:
+        nonlocal spent
+        if spent >= budget:
+            return None
+        spent += 1
+        return count(resource, company, odata.date_window_filter(field, days[lo], days[hi]))
+
+    def walk(lo: int, hi: int, theirs: int | None) -> None:
+        ours = sum(loaded[d] for d in days[lo:hi + 1])
+        if theirs is None or theirs == ours:
+            return
+        if lo == hi:
+            out[days[lo]] = f"count:{theirs}:{ours}"
+            return
+        mid = (lo + hi) // 2
+        left = sage(lo, mid)
+        walk(lo, mid, left)
+        # The right half by subtraction when no unloaded day lies between the halves, else by its own count.
+        adjacent = dt.date.fromisoformat(days[mid + 1]) - dt.date.fromisoformat(days[mid]) == dt.timedelta(days=1)
+        right = (theirs - left) if adjacent and left is not None else sage(mid + 1, hi)
+        walk(mid + 1, hi, right)
+
+    walk(0, len(days) - 1, sage(0, len(days) - 1))
+    return out

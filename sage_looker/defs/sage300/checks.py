@@ -84,10 +84,3 @@ def reference_check_results(context, resource: Resource, key: dg.AssetKey, load:
         description=description,
         metadata={"dangling_count": sum(len(v) for v in dangling.values())},
     )
-
-
-def skipped_check_results(resource: Resource, key: dg.AssetKey, reason: str):
-    if reference_check_specs(resource, key):
-        yield dg.AssetCheckResult(
-            asset_key=key, check_name=CHECK_NAME, passed=True, description=f"nothing loaded: {reason}"
-        )

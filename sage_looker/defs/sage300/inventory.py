@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pyarrow as pa
 
+from sage_looker.defs.sage300.retries import sage_retry_policy
 from sage_looker.audit.archive import PageArchive
 from sage_looker.audit.replay import find_manifests, runs_of
 from sage_looker.defs.sage300.assets import IO_MANAGER_KEY, SAGE_POOL, asset_key, column_schema, row_count_metadata
@@ -95,6 +96,7 @@ def build_inventory_snapshot_asset(parts: Partitions, config: PlatformConfig) ->
                           partition_mapping=dg.MultiToSingleDimensionPartitionMapping("company"))],
         io_manager_key=IO_MANAGER_KEY,
         pool=SAGE_POOL,
+        retry_policy=sage_retry_policy(),
         group_name="sage300_inventory",
         description=SNAPSHOT.description,
         metadata={"dagster/column_schema": column_schema(SNAPSHOT.root_table),

@@ -8,6 +8,7 @@ import threading
 import dagster as dg
 from pydantic import PrivateAttr
 
+from sage_looker.defs.embedded import uses_simulator
 from sage_looker.defs.sage300.embedded import embedded_credentials, embedded_sage_url
 from sage_looker.sage300.budget import RequestBudget
 from sage_looker.sage300.client import Sage300Client
@@ -43,7 +44,7 @@ class Sage300Resource(dg.ConfigurableResource):
 
     def settings(self) -> Sage300Settings:
         env = {ENV_VARS[f][0]: str(getattr(self, f)) for f in _FIELDS if str(getattr(self, f))}
-        if not self.url:
+        if uses_simulator(self.url):  # empty (embedded default) or SAGE300_URL=simulator
             env["SAGE300_URL"] = embedded_sage_url()
             env["SAGE300_USER"], env["SAGE300_PASSWORD"] = embedded_credentials()
             return Sage300Settings.from_env(env)
@@ -92,10 +93,10 @@ def sage300_resource_from_env(env=None, resolve: bool = False) -> Sage300Resourc
     out of the definitions: it is an EnvVar, read only when a run starts."""
     env = os.environ if env is None else env
     # Companies are validated by the platform configuration; checking them twice would repeat the error.
-    Sage300Settings.from_env({k: v for k, v in env.items()
-                              if k.startswith("SAGE300_") and k != "SAGE300_COMPANIES"})
+    Sage300Settings.from_env({k: v for k, v in env.items() if k.startswith("SAGE300_") and k != "SAGE300_COMPANIES"
+                              and not (k == "SAGE300_URL" and uses_simulator(v))})
     GateSettings.from_env(env)  # SAGE300_HOST_BUDGET* (host_budget.py)
-    if env.get("SAGE300_URL", "").strip() and not env.get("SAGE300_PASSWORD"):
+    if not uses_simulator(env.get("SAGE300_URL")) and not env.get("SAGE300_PASSWORD"):
         _stored_password(env)  # a store the key cannot open fails the load now, not the first run
     values: dict = {}
     for field in _FIELDS:

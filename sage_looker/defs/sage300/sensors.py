@@ -1,16 +1,20 @@
 """The change sensor: one cheap request per batch resource and company (`$filter` on the change field since
 the cursor, `$select` of keys and dates only), then a run for exactly the partitions whose data changed —
-an edit to a three-week-old open batch re-runs that date and nothing else."""
+an edit to a three-week-old open batch re-runs that date and nothing else. A re-dated record shows up under its
+new date; loading that date removes its old copy (warehouse/moves.py). A deleted record leaves no trace in
+Sage, so each tick also compares Sage's `$count` over the loaded date range with the warehouse's rows and
+bisects a difference down to the dates to reload (`count_mismatches`)."""
 
 
 import datetime as dt
 import json
+import os
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from sage_looker.defs.sage300.assets import asset_key
-from sage_looker.defs.sage300.change_detection import detect_changes
+from sage_looker.defs.sage300.change_detection import count_mismatches, detect_changes
 from sage_looker.defs.sage300.config import PlatformConfig
 from sage_looker.defs.sage300.jobs import transactions_only_job
 from sage_looker.defs.sage300.resources import Sage300Resource
@@ -22,6 +26,59 @@ SENSOR_NAME = "sage300_change_sensor"
 TICK_BUDGET = 200
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
              dg.DagsterRunStatus.STARTED]
+
+
+# Count requests one resource × company may spend per tick looking for deleted records.
+RECONCILE_BUDGET = 12
+
+
+def _loaded_counts(config: PlatformConfig, resource, company: str) -> dict[str, int]:
+    """{ISO date: rows} of the resource's root table for the company, as the warehouse holds it now."""
+    from sage_looker.warehouse import WarehouseError, open_warehouse
+
+    t = resource.root_table
+    wh = open_warehouse(config.warehouse_target, lock_timeout=5)  # a writer holds DuckDB: look next tick
+    try:
+        if not wh.table_columns(t.name):
+            return {}
+        rows = wh.read_arrow(f'SELECT CAST("{t.partition_column}" AS VARCHAR) AS d, COUNT(*) AS n FROM '
+                             f'{wh.schema}."{t.name}" WHERE company_id = ? GROUP BY 1', [company]).to_pylist()
+    except WarehouseError:
+        return {}
+    finally:
+        wh.close()
+    return {r["d"]: int(r["n"]) for r in rows}
+
+
+def _old_dates(config: PlatformConfig, resource, company: str, changed: dict[tuple, str]) -> dict[str, str]:
+    """Dates under which the warehouse still holds records that Sage now dates elsewhere (re-dated): reloading
+    the new date removes the old copy, and reloading the old date refreshes what its materialization says."""
+    from sage_looker.warehouse import WarehouseError, open_warehouse
+    from sage_looker.warehouse.moves import key_predicate
+
+    t = resource.root_table
+    if not changed or not t.partition_column:
+        return {}
+    names = list(t.key_columns[1:])
+    out: dict[str, str] = {}
+    wh = open_warehouse(config.warehouse_target, lock_timeout=5)
+    try:
+        if not wh.table_columns(t.name):
+            return {}
+        keys = list(changed)
+        for i in range(0, len(keys), 200):
+            where, params = key_predicate(names, keys[i:i + 200])
+            rows = wh.read_arrow(f'SELECT {", ".join(names)}, CAST("{t.partition_column}" AS VARCHAR) AS d FROM '
+                                 f'{wh.schema}."{t.name}" WHERE company_id = ? AND {where}', [company, *params])
+            for r in rows.to_pylist():
+                key = tuple(r[n] for n in names)
+                if r["d"] != changed.get(key):
+                    out[r["d"]] = f"moved:{key}:{changed.get(key)}"
+    except WarehouseError:
+        return {}
+    finally:
+        wh.close()
+    return out
 
 
 def watched_resources():
@@ -63,6 +120,13 @@ def _evaluate(context, config, client, cursor):
                 continue
             pending = dict((state or {}).get("pending", {}))
             pending.update(found.partitions)
+            pending.update(_old_dates(config, resource, company, found.changed))
+            if state is not None:  # deletions: Sage's counts against the warehouse's (not on the baseline tick)
+                try:
+                    pending.update(count_mismatches(resource, company, _loaded_counts(config, resource, company),
+                                                    client.count_where, budget=RECONCILE_BUDGET))
+                except SageError as exc:
+                    problems.append(f"{slot}: counting for deletions: {exc}")
             still_pending = {}
             for day, fingerprint in sorted(pending.items()):
                 key = dg.MultiPartitionKey({"company": company, "date": day})
@@ -81,9 +145,18 @@ def _evaluate(context, config, client, cursor):
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursor, sort_keys=True))
 
 
+# The production deploy turns the sensor on (deploy/sage_looker.env); a laptop's `dagster dev` leaves it off.
+SENSOR_SWITCH = "SAGE_LOOKER_CHANGE_SENSOR"
+
+
+def sensor_default_status() -> dg.DefaultSensorStatus:
+    on = (os.environ.get(SENSOR_SWITCH) or "").strip().lower() in {"1", "on", "true", "yes", "running"}
+    return dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
+
+
 def build_change_sensor(config: PlatformConfig) -> dg.SensorDefinition:
     @dg.sensor(name=SENSOR_NAME, job=transactions_only_job, minimum_interval_seconds=300,
-               default_status=dg.DefaultSensorStatus.STOPPED,
+               default_status=sensor_default_status(),
                description="Re-materializes exactly the company × date partitions edited in Sage since the last look")
     def _sensor(context: dg.SensorEvaluationContext, sage300: Sage300Resource):
         return evaluate(context, config, sage300)
