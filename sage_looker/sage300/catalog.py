@@ -78,7 +78,9 @@ _check_unique_tables()
 # Sage reports only current item quantities; a daily snapshot of them is the only way to know past stock.
 IC_ITEM_SNAPSHOTS = Resource(
     module="IC", name="ICItems", table="ic_item_snapshots", kind="transaction",
-    keys=("UnformattedItemNumber",), partition_date="SnapshotDate", change_field=None,
+    # A snapshot is one row per item per day: the day is part of its identity, so a new day's snapshot is
+    # never taken for yesterday's row moving to a new date (warehouse/moves.py).
+    keys=("UnformattedItemNumber", "SnapshotDate"), partition_date="SnapshotDate", change_field=None,
     columns=cols(
         text="UnformattedItemNumber ItemNumber Description Category StockingUnitOfMeasure",
         date="SnapshotDate",

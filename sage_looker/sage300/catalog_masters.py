@@ -16,7 +16,7 @@ AP_VENDORS = Resource(
     columns=cols(
         text="VendorNumber ShortName VendorName GroupCode Status OnHold AddressLine1 AddressLine2 City "
         "StateProvince ZipPostalCode Country ContactName PhoneNumber Email Terms AccountSet CurrencyCode "
-        "TaxGroup RateType",
+        "TaxGroup RateType AddressLine3 AddressLine4 FaxNumber",
         date="InactiveDate DateLastMaintained StartDate DateOfLastActivity",
         money="BalanceDueInVendorCurrency BalanceDueInFunctionalCurrency",
     ),
@@ -30,7 +30,7 @@ AR_CUSTOMERS = Resource(
         text="CustomerNumber ShortName CustomerName GroupCode NationalAccount Status OnHold AddressLine1 "
         "AddressLine2 City StateProvince ZipPostalCode Country ContactName PhoneNumber Email TerritoryCode "
         "AccountSet BillingCycle InterestProfile CurrencyCode AccountType Terms RateType TaxGroup "
-        "Salesperson1 CustomerPriceList PrintStatements",
+        "Salesperson1 CustomerPriceList PrintStatements AddressLine3 AddressLine4 FaxNumber WebSite",
         date="InactiveDate DateLastMaintained StartDate DateOfLastActivity DateOfLastInvoice DateOfLastReceipt",
         money="CreditLimitCustomerCurrency BalanceDueInCustomerCurrency BalanceDueInFunctionalCurrency",
         int="NumberOfOpenDocuments",
@@ -46,13 +46,17 @@ GL_ACCOUNTS = Resource(
         text="UnformattedAccount AccountNumber Description AccountType NormalBalanceDRCR Status PostToAccount "
         "StructureCode AccountGroupCode AccountSegmentCode1 AccountSegmentCode2 AccountSegmentCode3 "
         "AccountSegmentCode4 Multicurrency DefaultCurrencyCode ControlAccount QuantitiesAllowed "
-        "AllocationsAllowed RollupSwitch YearLastClosed",
+        "AllocationsAllowed RollupSwitch YearLastClosed UnitOfMeasure AllocOffsetAccount AllocSourceType "
+        "SpecificCurrency AccountGroupSortCode",
         date="DateCreated",
+        money="AllocationPercentTotal",
+        # Currencies a multicurrency account accepts, with their revaluation codes: kept whole, as JSON.
+        json="AccountValidCurrencies",
     ),
     # Which subledgers post to a control account (AR, AP, …): the tie-outs find the AR/AP control accounts here.
     children=(
         Collection(field="ControlAccountSubledgers", table="gl_account_control_subledgers", keys=("SubledgerCode",),
-                   columns=cols(text="SubledgerCode")),
+                   columns=cols(text="SubledgerCode AccountNumber")),
     ),
     description="GL chart of accounts with segment codes (account-department-region)",
 )
@@ -62,12 +66,13 @@ IC_ITEMS = Resource(
     keys=("UnformattedItemNumber",), change_field="DateLastMaintained",
     columns=cols(
         text="UnformattedItemNumber ItemNumber Description Category StructureCode AccountSetCode Status "
-        "StockingUnitOfMeasure DefaultPriceListCode WeightUnitOfMeasure PreferredVendor",
+        "StockingUnitOfMeasure DefaultPriceListCode WeightUnitOfMeasure PreferredVendor PreferredVendorItem Comment1",
         bool="StockItem Sellable KittingItem",
         date="DateLastMaintained DateInactive",
         qty="QuantityOnHand QuantityAvailable QuantityCommitted QuantityOnPurchaseOrder QuantityOnSalesOrder "
         "UnitWeight",
         price="AverageCost",
+        json="ItemUnitsOfMeasure",  # unit conversions, kept whole as JSON
     ),
     description="IC items with category and item-level quantities (totals over locations)",
 )
@@ -85,7 +90,7 @@ CS_COMPANY_PROFILE = Resource(
     keys=(), change_field=None, optional=True,
     columns=cols(
         text="OrganizationID Name AddressLine1 City StateProvince Country FunctionalCurrency Multicurrency "
-        "RateType",
+        "RateType PhoneNumber",
     ),
     description="Company profile (functional currency); present on some versions only",
 )

@@ -10,13 +10,13 @@ _CUSTOMER = Ref("CustomerNumber", "ar_customers", "CustomerNumber")
 
 
 
-def _adjustment_distributions(table: str) -> Collection:
+def _adjustment_distributions(table: str, more_int: str = "") -> Collection:
     """Adjustment GL distributions of an applied line (Sage's adjustment samples): DistributionAmount is the
     signed change of the named document's balance, posted against DistributionGLAccount."""
     return Collection(
         field="AdjustmentGLDistributions", table=table, keys=("SequenceNumber",),
-        columns=cols(int="SequenceNumber TransactionType", text="DistributionCode DistributionGLAccount",
-                     money="DistributionAmount"),
+        columns=cols(int=f"SequenceNumber TransactionType {more_int}", text="DistributionCode DistributionGLAccount "
+                     "BatchType", money="DistributionAmount"),
     )
 
 
@@ -29,30 +29,34 @@ AP_INVOICE_BATCHES = Resource(
     columns=cols(
         int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors",
         date="BatchDate DateLastEdited",
-        text="Description BatchType BatchStatus InvoiceType SourceApplication",
+        text="Description BatchType BatchStatus InvoiceType SourceApplication BatchPrintedFlag ICTRelated",
         money="BatchTotal",
     ),
     children=(
         Collection(
             field="Invoices", table="ap_invoices", keys=("EntryNumber",), refs=(_VENDOR,),
             columns=cols(
-                int="EntryNumber NumberOfDetails",
+                int="EntryNumber NumberOfDetails TaxClass1",
                 text="VendorNumber VendorName DocumentNumber DocumentType TransactionType OrderNumber PONumber "
                 "InvoiceDescription ApplytoDocument AccountSet FiscalYear FiscalPeriod CurrencyCode RateType "
-                "Terms OnHold TaxGroup EnteredBy",
+                "Terms OnHold TaxGroup EnteredBy TaxAuthority1 APVersionCreatedIn",
                 date="DocumentDate AsOfDate PostingDate RateDate DueDate DiscountDate",
                 rate="ExchangeRate DiscountPercentage",
                 money="DiscountAmountAvailable TaxTotal DocumentTotalBeforeTaxes DocumentTotalIncludingTax "
-                "DistributedTotalBeforeTaxes DistributedTotalIncludingTax AmountDue FunctionalAmountDue",
+                "DistributedTotalBeforeTaxes DistributedTotalIncludingTax AmountDue FunctionalAmountDue TaxBase1 TaxAmount1 "
+                "FunctionalDistributionWithTaxTotal",
+                json="InvoiceOptionalFields",  # optional fields (user-defined), kept whole as JSON
             ),
             children=(
                 Collection(
                     field="InvoiceDetails", table="ap_invoice_lines", keys=("LineNumber",),
                     refs=(Ref("GLAccount", "gl_accounts", "UnformattedAccount"),),
                     columns=cols(
-                        int="LineNumber",
-                        text="DistributionCode DistributionDescription GLAccount ItemNumber UnitOfMeasure Comment",
-                        money="DistributedAmount DistributedAmountBeforeTaxes TaxTotal FunctionalDistributedAmount",
+                        int="LineNumber TaxClass1",
+                        text="DistributionCode DistributionDescription GLAccount ItemNumber UnitOfMeasure Comment "
+                        "Contract Project",
+                        money="DistributedAmount DistributedAmountBeforeTaxes TaxTotal FunctionalDistributedAmount "
+                        "GLDistributedAmount TaxAmount1",
                         qty="Quantity",
                         price="Cost",
                     ),
@@ -70,7 +74,7 @@ AR_INVOICE_BATCHES = Resource(
     columns=cols(
         int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors",
         date="BatchDate DateLastEdited",
-        text="Description BatchType BatchStatus DefaultInvoiceType SourceApplication",
+        text="Description BatchType BatchStatus DefaultInvoiceType SourceApplication BatchPrintedFlag",
         money="BatchTotal",
     ),
     children=(
@@ -80,28 +84,30 @@ AR_INVOICE_BATCHES = Resource(
                 int="EntryNumber NumberOfDetails",
                 text="CustomerNumber DocumentNumber DocumentType TransactionType InvoiceType OrderNumber PONumber "
                 "InvoiceDescription ApplytoDocument AccountSet FiscalYear FiscalPeriod CurrencyCode RateType Terms TaxGroup "
-                "EnteredBy",
+                "EnteredBy ShipmentNumber TaxAuthority1",
                 date="DocumentDate AsOfDate PostingDate RateDate DueDate DiscountDate",
                 rate="ExchangeRate DiscountPercentage",
-                money="DiscountAmountAvailable TaxTotal DocumentTotalBeforeTax DocumentTotalIncludingTax AmountDue",
+                money="DiscountAmountAvailable TaxTotal DocumentTotalBeforeTax DocumentTotalIncludingTax AmountDue "
+                "TaxAmount1 FunctionalAmountDue",
+                json="InvoiceOptionalFields",  # optional fields (user-defined), kept whole as JSON
             ),
             children=(
                 Collection(
                     field="InvoiceDetails", table="ar_invoice_lines", keys=("LineNumber",),
                     refs=(Ref("RevenueAccount", "gl_accounts", "UnformattedAccount"),),
                     columns=cols(
-                        int="LineNumber",
+                        int="LineNumber TaxClass1",
                         text="ItemNumber DistributionCode Description UnitOfMeasure RevenueAccount InventoryAccount "
                         "COGSAccount",
                         qty="Quantity",
                         price="Price Cost",
-                        money="ExtendedAmountWithTIP ExtendedAmountWithoutTIP TaxTotal COGSAmount",
+                        money="ExtendedAmountWithTIP ExtendedAmountWithoutTIP TaxTotal COGSAmount TaxAmount1",
                     ),
                 ),
                 Collection(
                     field="InvoicePaymentSchedules", table="ar_invoice_payment_schedules",
                     keys=("PaymentNumber",),
-                    columns=cols(int="PaymentNumber", date="DueDate DiscountDate", money="AmountDue DiscountAmount"),
+                    columns=cols(int="PaymentNumber", date="DueDate DiscountDate", money="AmountDue DiscountAmount FunctionalAmountDue"),
                 ),
             ),
         ),
@@ -114,7 +120,8 @@ AR_RECEIPT_BATCHES = Resource(
     keys=("BatchRecordType", "BatchNumber"), partition_date="BatchDate", change_field="DateLastEdited",
     status_field="BatchStatus",
     columns=cols(
-        text="BatchRecordType Description BatchType BatchStatus BankCode DefaultBankCurrency SourceApplication",
+        text="BatchRecordType Description BatchType BatchStatus BankCode DefaultBankCurrency SourceApplication "
+        "DepositSlipPrinted BankRateType",
         int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors DepositNumber",
         date="BatchDate DateLastEdited DepositDate",
         money="BatchTotal",
@@ -127,7 +134,9 @@ AR_RECEIPT_BATCHES = Resource(
                 text="BatchType CustomerNumber CheckReceiptNumber EntryDescription EntryReference "
                 "ReceiptTransactionType PaymentCode CustomerCurrencyCode FiscalYear FiscalPeriod DocumentNumber",
                 date="ReceiptDateAdjustmentDate PostingDate",
-                money="BankReceiptAmount CustomerReceiptAmount CustomerUnappliedAmount FunctionalReceiptAmount",
+                money="BankReceiptAmount CustomerReceiptAmount CustomerUnappliedAmount FunctionalReceiptAmount "
+                "TotalCustomerAmountApplied",
+                rate="CustomerExchangeRate",
             ),
             children=(
                 Collection(
@@ -135,7 +144,7 @@ AR_RECEIPT_BATCHES = Resource(
                     refs=(_CUSTOMER,),
                     columns=cols(
                         int="LineNumber PaymentNumber",
-                        text="CustomerNumber DocumentNumber TransactionType Description Reference",
+                        text="CustomerNumber DocumentNumber TransactionType Description Reference BatchType",
                         money="CustomerReceiptAmount CustomerDiscountAmountTaken DocumentAmountDue",
                         date="DocumentDate",
                     ),
@@ -152,7 +161,7 @@ AP_PAYMENT_BATCHES = Resource(
     keys=("BatchSelector", "BatchNumber"), partition_date="BatchDate", change_field="DateLastEdited",
     status_field="BatchStatus",
     columns=cols(
-        text="BatchSelector Description BatchStatus BankCode BankCurrencyCode SourceApplication",
+        text="BatchSelector Description BatchStatus BankCode BankCurrencyCode SourceApplication ProcessCommandCode",
         int="BatchNumber NumberOfEntries LastEntryNumber PostingSequenceNumber NumberOfErrors",
         date="BatchDate DateLastEdited",
         money="BatchTotal",
@@ -163,9 +172,10 @@ AP_PAYMENT_BATCHES = Resource(
             columns=cols(
                 int="EntryNumber",
                 text="BatchType CheckNumber VendorNumber EntryDescription VendorPayeeName PaymentTransactionType "
-                "EntryReference PaymentCode VendorCurrencyCode FiscalYear FiscalPeriod",
+                "EntryReference PaymentCode VendorCurrencyCode FiscalYear FiscalPeriod CheckPrintRequired",
                 date="PaymentDateAdjustmentDate PostingDate",
-                money="CheckAmountInBankCurrency CheckAmountInVendorCurrency FunctionalPaymentAmount",
+                money="CheckAmountInBankCurrency CheckAmountInVendorCurrency FunctionalPaymentAmount "
+                "TotalPrepayVendorCurrency",
             ),
             children=(
                 Collection(
@@ -173,10 +183,11 @@ AP_PAYMENT_BATCHES = Resource(
                     refs=(_VENDOR,),
                     columns=cols(
                         int="LineNumber PaymentNumber",
-                        text="VendorNumber PaymentType DocumentNumber",
+                        text="VendorNumber PaymentType DocumentNumber BatchType",
                         money="PaymentAmount DiscountAmount",
+                        date="DocumentDate",
                     ),
-                    children=(_adjustment_distributions("ap_adjustment_distributions"),),
+                    children=(_adjustment_distributions("ap_adjustment_distributions", "DocumentLineNumber"),),
                 ),
             ),
         ),
@@ -190,7 +201,8 @@ GL_JOURNAL_BATCHES = Resource(
     keys=("BatchNumber",), partition_date="DateCreated", change_field="DateLastEdited",
     status_field="Status",
     columns=cols(
-        text="BatchNumber ActiveSwitch Description SourceLedger JournalBatchType Status Printed ReadyToPost",
+        text="BatchNumber ActiveSwitch Description SourceLedger JournalBatchType Status Printed ReadyToPost "
+        "OriginalStatus LockBatchSwitch",
         int="PostingSequence NumberOfEntries NumberOfErrors",
         date="DateCreated DateLastEdited",
         money="Debits Credits",
@@ -200,7 +212,7 @@ GL_JOURNAL_BATCHES = Resource(
             field="JournalHeaders", table="gl_journal_entries", keys=("EntryNumber",),
             columns=cols(
                 text="EntryNumber Originator SourceLedger SourceType FiscalYear FiscalPeriod AutoReversal "
-                "Description EnteredBy DocumentNumber",
+                "Description EnteredBy DocumentNumber CustomerVendorNumber",
                 int="NumberOfDetails",
                 money="Debits Credits",
                 date="PostingDate DocumentDate",
@@ -211,11 +223,12 @@ GL_JOURNAL_BATCHES = Resource(
                     refs=(Ref("AccountNumber", "gl_accounts", "UnformattedAccount"),),
                     columns=cols(
                         text="TransactionNumber AccountNumber HomeCurrency SourceCurrency Description Reference "
-                        "SourceLedger SourceType Comment",
+                        "SourceLedger SourceType Comment AcctDescription",
                         money="Amount SourceCurrencyAmount",
                         qty="Quantity",
                         rate="CurrencyRate",
                         date="CurrencyRateDate JournalDate",
+                        json="JournalDetailOptionalFields",  # optional fields (user-defined), kept whole as JSON
                     ),
                 ),
             ),
@@ -248,7 +261,8 @@ PO_PURCHASE_ORDERS = Resource(
     refs=(Ref("Vendor", "ap_vendors", "VendorNumber"),),
     columns=cols(
         int="PurchaseOrderSequenceKey",
-        text="PurchaseOrderNumber Vendor VendorName Description Reference Comment CurrencyCode Status",
+        text="PurchaseOrderNumber Vendor VendorName Description Reference Comment CurrencyCode Status "
+        "PurchaseOrderType",
         date="PurchaseOrderDate ExpectedArrivalDate",
         money="ExtendedCost",
     ),
@@ -278,6 +292,8 @@ OE_ORDERS = Resource(
         "OrderComment ShipToName CurrencyCode LastShipmentNumber LastInvoiceNumber",
         date="OrderDate ExpectedShipDate",
         money="OrderTotal",
+        bool="InvoiceWillBeProduced",
+        json="OrderOptionalFields",  # optional fields (user-defined), kept whole as JSON
     ),
     children=(
         Collection(
@@ -290,6 +306,7 @@ OE_ORDERS = Resource(
                 qty="QuantityOrdered QuantityShipped QuantityBackordered",
                 price="OrderUnitPrice UnitCost",
                 money="ExtendedAmount",
+                json="OrderDetailOptionalFields",  # optional fields (user-defined), kept whole as JSON
             ),
         ),
     ),

@@ -17,6 +17,7 @@ from sage_looker.sage300_sim.shapes import (
     EXTRA_FIELDS,
     FRAMEWORK_FIELD,
     entity_keys,
+    scalar_columns,
 )
 
 EDM_TYPES = {
@@ -88,7 +89,7 @@ def module_metadata(module: str, missing: set[str], added: dict[str, dict[str, s
                 tname = f"{owner}{tname}"
             seen.add(tname)
             # Children repeat their parents' keys the way Sage sends them (declared in EXTRA_FIELDS).
-            fields = {f: ct.value for f, ct in c.columns.items()}
+            fields = scalar_columns(c.columns)
             fields.update(EXTRA_FIELDS.get(c.table, {}))
             fields.update(added.get(c.table, {}))
             sub = complex_types(res, tname, c.children, c.table)
@@ -106,7 +107,7 @@ def module_metadata(module: str, missing: set[str], added: dict[str, dict[str, s
     for r in resources:
         name = entity_type_name(r)
         seen.add(name)
-        fields = {f: ct.value for f, ct in r.columns.items()}
+        fields = scalar_columns(r.columns)
         fields.update(EXTRA_FIELDS.get(r.table, {}))
         fields.update(added.get(r.table, {}))
         keys = entity_keys(r)

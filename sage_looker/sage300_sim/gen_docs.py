@@ -162,7 +162,8 @@ def ap_special_entries(ctx: CompanyCtx, batch: int, first_entry: int, d: dt.date
              "AdjustmentGLDistributions": [
                  {**ctx.fw, "BatchType": "PY", "BatchNumber": batch, "EntryNumber": first_entry, "LineNumber": 20,
                   "SequenceNumber": 1, "TransactionType": 0, "DistributionAmount": amt, "DistributionCode": "RENT",
-                  "DistributionGLAccount": ctx.accounts["expense"][0]}]}]))
+                  # No document to adjust: its line number is 0, as Sage sends it.
+                  "DistributionGLAccount": ctx.accounts["expense"][0], "DocumentLineNumber": 0}]}]))
     return out
 
 

@@ -1,50 +1,36 @@
-"""Fields a real Sage server sends beyond what the catalog declares, per warehouse table.
+"""What a real Sage server sends beside the catalog's columns, per warehouse table.
 
-The catalog declares what the product loads; Sage sends more (tax detail, framework properties,
-optional-field collections that are usually empty). The simulator sends these too, so the client's
-handling of unknown fields is exercised, and `$metadata` declares them. Names come from the SDK sample
-payloads and the 2016 AR metadata.
+The catalog declares every field the simulator serves (names from the SDK sample payloads and the 2016 AR
+metadata), so a clean load logs nothing about unknown fields. Beside those, Sage sends its framework
+property on every record and children repeat their parents' keys; optional-field and similar lists are
+declared in the catalog as JSON columns and in `$metadata` as collections. Fields Sage adds after an upgrade
+are simulated at run time (`drift.py`), which is how the client's handling of unknown fields is exercised.
 """
 
 from __future__ import annotations
 
 from sage_looker.sage300.catalog_model import Collection, Resource
+from sage_looker.sage300.columns import ColumnType
 
 # Every model and detail carries it (reference §3, "framework properties").
 FRAMEWORK_FIELD = "UpdateOperation"
 
 EXTRA_FIELDS: dict[str, dict[str, str]] = {
-    "ap_vendors": {"AddressLine3": "text", "AddressLine4": "text", "FaxNumber": "text"},
-    "ar_customers": {"AddressLine3": "text", "AddressLine4": "text", "FaxNumber": "text", "WebSite": "text"},
-    "gl_accounts": {"UnitOfMeasure": "text", "AllocOffsetAccount": "text", "AllocSourceType": "text",
-                    "SpecificCurrency": "text", "AccountGroupSortCode": "text", "AllocationPercentTotal": "money"},
-    "ic_items": {"PreferredVendorItem": "text", "Comment1": "text"},
-    "cs_company_profile": {"PhoneNumber": "text"},
-    "ap_invoice_batches": {"BatchPrintedFlag": "text", "ICTRelated": "text"},
-    "ap_invoices": {"BatchNumber": "int", "TaxAuthority1": "text", "TaxClass1": "int", "TaxBase1": "money",
-                    "TaxAmount1": "money", "FunctionalDistributionWithTaxTotal": "money",
-                    "APVersionCreatedIn": "text"},
-    "ap_invoice_lines": {"BatchNumber": "int", "EntryNumber": "int", "GLDistributedAmount": "money",
-                         "TaxClass1": "int", "TaxAmount1": "money", "Contract": "text", "Project": "text"},
-    "ap_payment_batches": {"ProcessCommandCode": "text"},
-    "ap_payments": {"BatchNumber": "int", "TotalPrepayVendorCurrency": "money", "CheckPrintRequired": "text"},
-    "ap_payment_applications": {"BatchType": "text", "BatchNumber": "int", "EntryNumber": "int",
-                                "DocumentDate": "date"},
-    "ar_invoice_batches": {"BatchPrintedFlag": "text"},
-    "ar_invoices": {"BatchNumber": "int", "ApplytoDocument": "text", "ShipmentNumber": "text",
-                    "TaxAuthority1": "text", "TaxAmount1": "money", "FunctionalAmountDue": "money"},
-    "ar_invoice_lines": {"BatchNumber": "int", "EntryNumber": "int", "TaxClass1": "int", "TaxAmount1": "money"},
-    "ar_invoice_payment_schedules": {"BatchNumber": "int", "EntryNumber": "int", "FunctionalAmountDue": "money"},
-    "ar_receipt_batches": {"DepositSlipPrinted": "text", "BankRateType": "text"},
-    "ar_receipts": {"BatchNumber": "int", "TotalCustomerAmountApplied": "money", "CustomerExchangeRate": "rate"},
-    "ar_receipt_applications": {"BatchType": "text", "BatchNumber": "int", "EntryNumber": "int"},
-    "gl_journal_batches": {"OriginalStatus": "text", "LockBatchSwitch": "text"},
-    "gl_journal_entries": {"BatchNumber": "text", "CustomerVendorNumber": "text"},
-    "gl_journal_lines": {"BatchNumber": "text", "EntryNumber": "text", "AcctDescription": "text"},
-    "gl_posted_transactions": {},
-    "po_purchase_orders": {"PurchaseOrderType": "text"},
+    # Children repeat their parents' keys the way Sage sends them; the catalog knows them as inherited keys.
+    "ap_invoices": {"BatchNumber": "int"},
+    "ap_invoice_lines": {"BatchNumber": "int", "EntryNumber": "int"},
+    "ap_payments": {"BatchNumber": "int"},
+    "ap_payment_applications": {"BatchNumber": "int", "EntryNumber": "int"},
+    "ap_adjustment_distributions": {"BatchNumber": "int", "EntryNumber": "int", "LineNumber": "int"},
+    "ar_invoices": {"BatchNumber": "int"},
+    "ar_invoice_lines": {"BatchNumber": "int", "EntryNumber": "int"},
+    "ar_invoice_payment_schedules": {"BatchNumber": "int", "EntryNumber": "int"},
+    "ar_receipts": {"BatchNumber": "int"},
+    "ar_receipt_applications": {"BatchNumber": "int", "EntryNumber": "int"},
+    "ar_adjustment_distributions": {"BatchNumber": "int", "EntryNumber": "int", "LineNumber": "int"},
+    "gl_journal_entries": {"BatchNumber": "text"},
+    "gl_journal_lines": {"BatchNumber": "text", "EntryNumber": "text"},
     "po_purchase_order_lines": {"PurchaseOrderSequenceKey": "int"},
-    "oe_orders": {"InvoiceWillBeProduced": "bool"},
     "oe_order_lines": {"OrderUniquifier": "int"},
 }
 
@@ -75,6 +61,12 @@ def entity_keys(resource: Resource) -> tuple[str, ...]:
     return resource.keys or ENTITY_KEYS.get(resource.name, ())
 
 
+def scalar_columns(columns: dict[str, ColumnType]) -> dict[str, str]:
+    """Catalog columns as type names, without JSON columns: Sage sends those as collections (`$metadata`
+    declares them from EXTRA_COLLECTIONS)."""
+    return {f: ct.value for f, ct in columns.items() if ct is not ColumnType.JSON}
+
+
 def walk_collections(resource: Resource):
     """(table name, collection path tuple, Collection) for every nested collection, depth-first."""
     def rec(path: tuple[str, ...], cols: tuple[Collection, ...]):
@@ -88,7 +80,7 @@ def walk_collections(resource: Resource):
 def field_types(resource: Resource, added: dict[str, dict[str, str]] | None = None,
                 framework: bool = True) -> dict[str, str]:
     """Top-level scalar fields a resource's records carry, as type names: catalog, extras, run-time adds."""
-    out = {f: ct.value for f, ct in resource.columns.items()}
+    out = scalar_columns(resource.columns)
     if framework:
         out[FRAMEWORK_FIELD] = "text"
     out.update(EXTRA_FIELDS.get(resource.table, {}))

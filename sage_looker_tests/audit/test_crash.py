@@ -41,7 +41,10 @@ def _env(sim, home: Path, **extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAGE300_", "SAGE_LOOKER_", "LOOKER_", "DAGSTER_"))}
     env.update(SAGE300_URL=sim.url, SAGE300_USER="WEBAPI", SAGE300_PASSWORD="WEBAPI", SAGE300_COMPANIES="SAMINC",
                SAGE300_START_DATE=(TODAY - dt.timedelta(days=40)).isoformat(), SAGE_LOOKER_HOME=str(home),
-               DAGSTER_HOME=str(home / "dagster_home"), **extra)
+               DAGSTER_HOME=str(home / "dagster_home"),
+               # The sync never reaches Looker; with a PostgreSQL warehouse the bundled Looker simulator must be
+               # asked for by name (the guard that keeps simulators away from a real warehouse).
+               LOOKER_BASE_URL="simulator", **extra)
     return env
 
 

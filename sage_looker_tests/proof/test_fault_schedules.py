@@ -247,6 +247,9 @@ def dagster_platform(tmp_path_factory):
         summary.write()
 
 
+# Each example is a whole Dagster run under faults (stalls longer than the client timeout among them): the
+# examples together need more than the suite's per-test hang guard on a busy 2-core machine.
+@pytest.mark.timeout(1800)
 @settings(max_examples=DAGSTER_EXAMPLES, deadline=None, derandomize=True, database=None, print_blob=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(spec=fault_schedules(), company=st.sampled_from(COMPANIES), window=windows(max_days=4))
