@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'gl_trial_balance'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_gl_posted_lines'}}}) }}
 -- Posted GL periods neither in the fiscal calendar nor Sage's adjustment (14) or closing (15) period.
 select distinct g.company_id, g.fiscal_year, g.fiscal_period
 from {{ ref('fct_gl_posted_lines') }} as g
