@@ -178,5 +178,5 @@ class Sage300Settings(BaseModel):
                 reason = str(err["msg"]).removeprefix("Value error, ")
                 lines.append(f"{var}{shown}: {reason}. Fix: {fix}.")
             raise SageConfigError("invalid Sage 300 settings:\n  " + "\n  ".join(lines)) from None
-        refuse_basic_over_http(settings.url, bool(settings.password.get_secret_value()), env)
+        refuse_basic_over_http(settings.url, bool(settings.password.get_secret_value()), env, SageConfigError)
         return settings

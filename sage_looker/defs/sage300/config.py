@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from sage_looker.home import home_dir
+
 COMPANY_RE = re.compile(r"^[A-Z0-9]{1,6}$")
 DEFAULT_COMPANIES = ("SAMINC", "SAMLTD")
 
@@ -55,7 +57,7 @@ class PlatformConfig(BaseModel):
     close_days_after: int = Field(5, ge=0, le=15)
     close_interval_hours: int = Field(2, ge=1, le=12)
     snapshot_grace_hours: int = Field(12, ge=0, le=48)
-    home: Path = Path(".sage_looker")
+    home: Path = Field(default_factory=home_dir)
     warehouse: str | None = None
 
     @field_validator("companies", mode="before")
