@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from sage_looker.home import home_dir
+from sage_looker.sage300.companies import company_codes
 
-COMPANY_RE = re.compile(r"^[A-Z0-9]{1,6}$")
 DEFAULT_COMPANIES = ("SAMINC", "SAMLTD")
 
 # Environment variable behind each field, so a validation error can name what the user must change.
@@ -63,13 +63,10 @@ class PlatformConfig(BaseModel):
     @field_validator("companies", mode="before")
     @classmethod
     def _companies(cls, v):
-        items = [c.strip().upper() for c in (v.split(",") if isinstance(v, str) else v) if c.strip()]
+        items = company_codes(v)
         if not items:
             raise ValueError("at least one company code is required, e.g. SAMINC,SAMLTD")
-        bad = [c for c in items if not COMPANY_RE.match(c)]
-        if bad:
-            raise ValueError(f"company codes must be 1-6 letters or digits: {bad}")
-        return tuple(dict.fromkeys(items))
+        return items
 
     @field_validator("timezone")
     @classmethod
