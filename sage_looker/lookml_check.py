@@ -365,9 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     target = args.warehouse or args.duckdb
     if not target:
-        from sage_looker.defs.sage300.config import PlatformConfig
+        from sage_looker.home import default_warehouse_target
 
-        target = PlatformConfig.from_env().warehouse_target
+        target = default_warehouse_target()
     project = load_project(args.lookml_dir)
     with warehouse_columns(target) as cols:
         problems = check_project(project, cols)

@@ -40,6 +40,7 @@ import fsspec
 import msgspec
 import pyarrow as pa
 
+from sage_looker.home import home_dir
 from sage_looker.sage300 import catalog
 from sage_looker.sage300.catalog_model import Resource
 from sage_looker.sage300.odata import strip_credentials
@@ -63,7 +64,7 @@ def archive_root(env: Mapping[str, str] | None = None) -> str:
     root = (env.get(ENV) or "").strip()
     if root:
         return root
-    return str(Path(env.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "archive")
+    return str(home_dir(env) / "archive")
 
 
 def _compress(body: bytes) -> tuple[str, bytes]:

@@ -16,6 +16,7 @@ import click
 import dagster as dg
 
 from sage_looker.defs.sage300.jobs import INVENTORY_JOB, MASTERS_JOB, TRANSACTIONS_ONLY_JOB
+from sage_looker.home import home_dir
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -37,7 +38,7 @@ def writer_pool_limit() -> int:
 def prepare_instance() -> dg.DagsterInstance:
     """The instance at $DAGSTER_HOME (created with the shipped dagster.yaml when missing)."""
     home = Path(os.environ.setdefault(
-        "DAGSTER_HOME", str(Path(os.environ.get("SAGE_LOOKER_HOME", ".sage_looker")).resolve() / "dagster_home")))
+        "DAGSTER_HOME", str(home_dir() / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
     shipped = Path(__file__).resolve().parent.parent / "dagster.yaml"
     if not (home / "dagster.yaml").exists():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from sage_looker.home import HOME_ENV, home_dir
 from sage_looker.warehouse.targets import redact
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -173,7 +174,7 @@ def demo_command(days: int) -> None:
     """The whole flow on the embedded default: Sage simulator → Dagster assets → warehouse → dbt → Looker."""
     from sage_looker.commands.runner import prepare_instance, sync
     from sage_looker.defs.sage300.config import PlatformConfig
-    os.environ.setdefault("SAGE_LOOKER_HOME", str(Path(".sage_looker").resolve()))
+    os.environ.setdefault(HOME_ENV, str(home_dir()))
     config = PlatformConfig.from_env()
     if not os.environ.get("SAGE300_URL"):
         click.echo("No SAGE300_URL set: using the bundled Sage 300 simulator on loopback.")

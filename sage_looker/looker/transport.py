@@ -1,6 +1,6 @@
 """HTTP layer of the Looker client: auth header, 401 re-login, retries and error classification.
 
-Retry policy (LOOKER-API.md §3): 429 (honouring Retry-After), 502, 503, 504 and connection failures
+Retry policy (docs/reference/LOOKER-API.md §3): 429 (honouring Retry-After), 502, 503, 504 and connection failures
 are retried with exponential backoff and jitter; other 4xx and 500 never are. A 401 triggers one
 re-login and one repeat; a second 401 is an auth error. Non-idempotent requests (`Mode.UNSAFE`) are
 retried only when the request certainly was not processed (429, connection refused); an ambiguous

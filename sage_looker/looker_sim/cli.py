@@ -50,7 +50,7 @@ def looker_sim_command(host: str, port: int, client_id: str, client_secret: str 
         click.echo(f"export LOOKER_CLIENT_ID={client_id}")
         click.echo(f"export LOOKER_CLIENT_SECRET={secret}")
         click.echo("export LOOKER_VERIFY_TLS=false LOOKER_DATAGROUPS=sage_looker::sage300_load "
-                   "LOOKER_SCHEDULED_PLANS=1,2,3,4,5 LOOKER_PROJECT=sage_looker LOOKER_CONNECTION=sage_warehouse")
+                   "LOOKER_SCHEDULED_PLANS=1,2,3,4,5 LOOKER_PROJECT=sage_looker LOOKER_CONNECTION=sage_looker_warehouse")
         signum = serve_until_signalled(sim.stop)
     finally:
         sim.stop()

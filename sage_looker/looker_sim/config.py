@@ -1,7 +1,7 @@
 """Configuration and seed content of the Looker simulator.
 
 The defaults mirror what the pipeline expects to find on the real instance: a `sage_looker` model and
-project on the `sage_warehouse` connection, the `sage300_load` datagroup the loader triggers, and the
+project on the `sage_looker_warehouse` connection, the `sage300_load` datagroup the loader triggers, and the
 five morning finance dashboards' schedules (ids 1..5).
 """
 
@@ -41,7 +41,7 @@ def default_models() -> dict[str, dict[str, Any]]:
         "sage_looker": {
             "project": "sage_looker",
             "label": "Sage Looker",
-            "connections": ["sage_warehouse"],
+            "connections": ["sage_looker_warehouse"],
             "explores": explores,
         }
     }
@@ -74,7 +74,7 @@ class LookerSimConfig:
     projects: list[str] = field(default_factory=lambda: ["sage_looker"])
     # connection name -> {"dialect": ..., "failing_tests": {test name: message}}
     connections: dict[str, dict[str, Any]] = field(
-        default_factory=lambda: {"sage_warehouse": {"dialect": "postgres", "failing_tests": {}}}
+        default_factory=lambda: {"sage_looker_warehouse": {"dialect": "postgres", "failing_tests": {}}}
     )
     # ProjectError dicts returned by LookML validation (empty: the project validates cleanly).
     validation_errors: list[dict[str, Any]] = field(default_factory=list)

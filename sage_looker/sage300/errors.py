@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-# Codes that mean "try again later" (Sage's own list, §4 of the reference).
+# Codes that mean "try again later" (Sage's own list: docs/reference/SAGE300-WEB-API.md §4).
 RETRYABLE_CODES = frozenset({"InternalServerError", "TooManyRequests", "SessionError", "DBLinkError"})
 # Codes that mean "this request will never work".
 PERMANENT_CODES = frozenset({

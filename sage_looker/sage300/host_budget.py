@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sage_looker.home import home_dir
 from sage_looker.sage300.errors import SageBudgetExceeded, SageConfigError, SageError
 
 ENV_BUDGET = "SAGE300_HOST_BUDGET"  # requests per window per Sage host; 0 or "off" disables the shared gate
@@ -95,7 +96,7 @@ def store_location(env: Mapping[str, str]) -> str:
     scheme, sep, rest = warehouse.partition("://")
     if sep and scheme.lower() in ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"):
         return f"postgresql://{rest}"  # the warehouse every host of a deployment reaches
-    return str(Path(env.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "sage_host_budget.sqlite")
+    return str(home_dir(env) / "sage_host_budget.sqlite")
 
 
 _OWNER_HOST = socket.gethostname()
@@ -158,7 +159,7 @@ class SharedHostGate:
                     con.execute("PRAGMA journal_mode=WAL")
                     con.execute("PRAGMA synchronous=NORMAL")
             except Exception as exc:  # never send to Sage unprotected: stop, saying where the store is
-                from sage_looker.warehouse.targets import redact
+                from sage_looker.security.redaction import redact_target as redact
 
                 raise SageConfigError(
                     f"the shared Sage host budget store {redact(self.settings.store)} cannot be opened "

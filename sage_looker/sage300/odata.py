@@ -18,20 +18,12 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
 
-from sage_looker.sage300.settings import COMPANY_PATTERN
+from sage_looker.sage300.companies import company_code
 
 API_VERSION = "v1.0"
 TENANT = "-"
 # Characters left readable in query strings (OData punctuation); everything else is percent-encoded.
 _SAFE = "$'(),:/-*@;=!~."
-
-
-def company_code(company: str) -> str:
-    """Upper-cased, validated company (org/database) ID; raises ValueError on anything else."""
-    code = str(company).strip().upper()
-    if not COMPANY_PATTERN.match(code):
-        raise ValueError(f"company ID {company!r} must be 1-6 letters or digits (e.g. SAMLTD)")
-    return code
 
 
 def resource_url(base_url: str, company: str, path: str) -> str:

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from sage_looker.sage300.companies import company_codes
 from sage_looker.sage300.errors import SageConfigError
 from sage_looker.security.transport_safety import refuse_basic_over_http
 
-COMPANY_PATTERN = re.compile(r"^[A-Z0-9]{1,6}$")
 _USER_PATTERN = re.compile(r"^[A-Za-z][^\s:]{0,7}$")
 
 # field → (environment variable, how to fix a bad value)
@@ -108,22 +108,7 @@ class Sage300Settings(BaseModel):
     @field_validator("companies", mode="before")
     @classmethod
     def _companies(cls, v: Any) -> list[str]:
-        if v is None:
-            return []
-        items = v.split(",") if isinstance(v, str) else list(v)
-        out: list[str] = []
-        bad: list[str] = []
-        for item in items:
-            code = str(item).strip().upper()
-            if not code:
-                continue
-            if not COMPANY_PATTERN.match(code):
-                bad.append(str(item).strip())
-            elif code not in out:
-                out.append(code)
-        if bad:
-            raise ValueError(f"company IDs must be 1-6 letters or digits; bad: {', '.join(map(repr, bad))}")
-        return out
+        return list(company_codes(v))
 
     @field_validator("ca_bundle")
     @classmethod
@@ -178,5 +163,5 @@ class Sage300Settings(BaseModel):
                 reason = str(err["msg"]).removeprefix("Value error, ")
                 lines.append(f"{var}{shown}: {reason}. Fix: {fix}.")
             raise SageConfigError("invalid Sage 300 settings:\n  " + "\n  ".join(lines)) from None
-        refuse_basic_over_http(settings.url, bool(settings.password.get_secret_value()), env)
+        refuse_basic_over_http(settings.url, bool(settings.password.get_secret_value()), env, SageConfigError)
         return settings

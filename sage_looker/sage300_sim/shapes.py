@@ -12,7 +12,7 @@ from __future__ import annotations
 from sage_looker.sage300.catalog_model import Collection, Resource
 from sage_looker.sage300.columns import ColumnType
 
-# Every model and detail carries it (reference §3, "framework properties").
+# Every model and detail carries it (docs/reference/SAGE300-WEB-API.md §3, "framework properties").
 FRAMEWORK_FIELD = "UpdateOperation"
 
 EXTRA_FIELDS: dict[str, dict[str, str]] = {

@@ -27,6 +27,8 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from sage_looker.home import home_dir
+
 NAMES: dict[str, str] = {
     "SAGE300_PASSWORD": "password of the Sage 300 user SAGE300_USER",
     "LOOKER_CLIENT_SECRET": "client secret of the Looker API key LOOKER_CLIENT_ID",
@@ -53,7 +55,7 @@ class CredentialsError(ValueError):
 
 def store_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
-    return Path(env.get("SAGE_LOOKER_HOME") or ".sage_looker") / FILE_NAME
+    return home_dir(env) / FILE_NAME
 
 
 def new_key() -> str:

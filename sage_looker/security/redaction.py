@@ -320,3 +320,21 @@ def uninstall() -> None:
             logger.removeFilter(_FILTER)
         for handler in logger.handlers:
             handler.removeFilter(_FILTER)
+
+
+# A warehouse target or store location as it can be shown: lower layers (the Sage host budget) show one too.
+_QUERY_PASSWORD = re.compile(r"(?P<key>[?&]password=)[^&#]*", re.IGNORECASE)
+_KEYWORD_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)
+
+
+def redact_target(target: str | os.PathLike) -> str:
+    """The target as it can be shown (logs, CLI output, the Dagster UI): a URL's password becomes `***`."""
+    text = str(target)
+    scheme, sep, rest = text.partition("://")
+    if not sep:  # a path, or libpq's key=value form
+        return _KEYWORD_PASSWORD.sub(lambda m: f"{m['key']}***", text) if "password" in text.lower() else text
+    end = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0], default=len(rest))
+    userinfo, at, hosts = rest[:end].rpartition("@")  # the LAST @: a password may hold an unescaped one
+    if at and ":" in userinfo:
+        rest = f"{userinfo.split(':', 1)[0]}:***@{hosts}{rest[end:]}"
+    return _QUERY_PASSWORD.sub(lambda m: f"{m['key']}***", f"{scheme}://{rest}")

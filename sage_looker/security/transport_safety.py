@@ -35,18 +35,17 @@ def is_safe_http(url: str) -> bool:
 SAGE_ALLOW_ENV = "SAGE300_ALLOW_INSECURE_HTTP"
 
 
-def refuse_basic_over_http(url: str | None, has_password: bool, env) -> None:
+def refuse_basic_over_http(url: str | None, has_password: bool, env, error: type[Exception] = ValueError) -> None:
     """Sage sends HTTP Basic (the password, base64) on every request: over plain http to another machine that
-    is the password in clear on the network. Refused unless SAGE300_ALLOW_INSECURE_HTTP=true."""
-    from sage_looker.sage300.errors import SageConfigError
-
+    is the password in clear on the network. Refused unless SAGE300_ALLOW_INSECURE_HTTP=true. The caller names
+    the exception (its own configuration error), so this lowest layer imports nothing of the packages above."""
     if not url or not has_password or is_safe_http(url):
         return
     # The process environment counts too: the Dagster resource passes only its own fields as `env`.
     allowed = env.get(SAGE_ALLOW_ENV) or os.environ.get(SAGE_ALLOW_ENV) or ""
     if allowed.strip().lower() in ("1", "true", "yes", "on"):
         return
-    raise SageConfigError(
+    raise error(
         f"invalid Sage 300 settings:\n  SAGE300_URL ({urlsplit(url).scheme}://{urlsplit(url).hostname}...): plain "
         "http:// to a host other than this machine sends the Sage password (HTTP Basic) unencrypted on every "
         f"request. Fix: use https:// (SAGE300_CA_BUNDLE for a private CA), or set {SAGE_ALLOW_ENV}=true if the "

@@ -8,7 +8,6 @@ backend; the data of each write must lie inside the slice, or nothing is deleted
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,10 +15,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sage_looker.sage300.catalog_model import Table
+from sage_looker.sage300.companies import COMPANY_CODE
 from sage_looker.sage300.columns import COMPANY_COLUMN
 from sage_looker.warehouse.errors import InvalidSliceError
 
-COMPANY_CODE = re.compile(r"^[A-Z0-9]{1,6}$")
 RUN_COLUMN, LOADED_COLUMN = "_run_id", "_loaded_at"
 _SAMPLE = 5
 

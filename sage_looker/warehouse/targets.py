@@ -10,10 +10,10 @@ tools that cannot take a URL (dbt-postgres). No Dagster, no dbt here.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
+from sage_looker.security.redaction import redact_target as redact
 from sage_looker.warehouse.backend import _split_target
 from sage_looker.warehouse.errors import WarehouseError
 
@@ -41,8 +41,6 @@ LIBPQ_ENV = {
     "require_auth": "PGREQUIREAUTH",
 }
 
-_QUERY_PASSWORD = re.compile(r"(?P<key>[?&]password=)[^&#]*", re.IGNORECASE)
-_KEYWORD_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)
 
 
 def backend_of(target: str | os.PathLike) -> str:
@@ -53,19 +51,6 @@ def backend_of(target: str | os.PathLike) -> str:
 
 def is_postgres(target: str | os.PathLike) -> bool:
     return backend_of(target) == POSTGRESQL
-
-
-def redact(target: str | os.PathLike) -> str:
-    """The target as it can be shown (logs, CLI output, the Dagster UI): a URL's password becomes `***`."""
-    text = str(target)
-    scheme, sep, rest = text.partition("://")
-    if not sep:  # a path, or libpq's key=value form
-        return _KEYWORD_PASSWORD.sub(lambda m: f"{m['key']}***", text) if "password" in text.lower() else text
-    end = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0], default=len(rest))
-    userinfo, at, hosts = rest[:end].rpartition("@")  # the LAST @: a password may hold an unescaped one
-    if at and ":" in userinfo:
-        rest = f"{userinfo.split(':', 1)[0]}:***@{hosts}{rest[end:]}"
-    return _QUERY_PASSWORD.sub(lambda m: f"{m['key']}***", f"{scheme}://{rest}")
 
 
 def has_password(target: str | os.PathLike) -> bool:

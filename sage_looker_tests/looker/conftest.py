@@ -44,7 +44,7 @@ def fast_settings(sim: LookerSimulator, **overrides: Any) -> LookerSettings:
     values: dict[str, Any] = dict(
         base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret,
         timeout=5.0, max_retries=4, backoff_initial_seconds=0.01, backoff_max_seconds=0.05,
-        delivery_settle_seconds=0.05, lookml_project_id="sage_looker", connection_name="sage_warehouse",
+        delivery_settle_seconds=0.05, lookml_project_id="sage_looker", connection_name="sage_looker_warehouse",
         datagroups=("sage_looker::sage300_load",), scheduled_plan_ids=("1", "2", "3", "4", "5"),
     )
     values.update(overrides)

@@ -84,13 +84,13 @@ def test_clean_validation_is_ok(client) -> None:
 
 def test_connection_test(make_sim, make_client) -> None:
     config = LookerSimConfig().connections
-    config["sage_warehouse"]["failing_tests"] = {"query": "relation does not exist"}
+    config["sage_looker_warehouse"]["failing_tests"] = {"query": "relation does not exist"}
     sim = make_sim(connections=config)
     client = make_client(sim)
     result = client.test_connection()
     assert [r.name for r in result.results] == ["connect", "query"]
     assert not result.ok and result.failed[0].message == "relation does not exist"
-    every = client.test_connection("sage_warehouse", tests=None)
+    every = client.test_connection("sage_looker_warehouse", tests=None)
     assert len(every.results) > 2
     (rec,) = [r for r in sim.requests() if r.operation_id == "test_connection"][:1]
     assert rec.query == {"tests": ["connect,query"]}
@@ -99,7 +99,7 @@ def test_connection_test(make_sim, make_client) -> None:
 def test_lookml_model_and_existence(client) -> None:
     model = client.lookml_model("sage_looker")
     assert model.project_name == "sage_looker" and "ap_aging" in model.explores
-    assert model.allowed_db_connection_names == ("sage_warehouse",)
+    assert model.allowed_db_connection_names == ("sage_looker_warehouse",)
     assert client.model_exists("sage_looker") and not client.model_exists("no_such_model")
 
 

@@ -11,7 +11,7 @@ GOOD = {
     "LOOKER_DATAGROUPS": "sage_looker::sage300_load, 42",
     "LOOKER_SCHEDULED_PLANS": "1,2, 3",
     "LOOKER_PROJECT": "sage_looker",
-    "LOOKER_CONNECTION": "sage_warehouse",
+    "LOOKER_CONNECTION": "sage_looker_warehouse",
     "LOOKER_VERIFY_TLS": "false",
 }
 
@@ -23,7 +23,7 @@ def test_from_env_reads_every_variable() -> None:
     assert s.client_id == "abc123" and s.client_secret.get_secret_value() == "s3cr3t-value-xyz"
     assert s.datagroups == ("sage_looker::sage300_load", "42")
     assert s.scheduled_plan_ids == ("1", "2", "3")
-    assert (s.lookml_project_id, s.connection_name, s.verify_tls) == ("sage_looker", "sage_warehouse", False)
+    assert (s.lookml_project_id, s.connection_name, s.verify_tls) == ("sage_looker", "sage_looker_warehouse", False)
     assert s.renew_margin_seconds == 300 and s.verify_tls is False
     assert "s3cr3t" not in repr(s) and "s3cr3t" not in str(s.model_dump())
 

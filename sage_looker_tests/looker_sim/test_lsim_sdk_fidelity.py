@@ -54,7 +54,7 @@ def test_sdk_runs_the_pipeline_operations(sim) -> None:
     assert list(validation.errors) == [] and validation.project_digest
     assert sdk.project_validation_results("sage_looker").stale is False
 
-    results = sdk.test_connection("sage_warehouse", tests=models.DelimSequence(["connect", "query"]))
+    results = sdk.test_connection("sage_looker_warehouse", tests=models.DelimSequence(["connect", "query"]))
     assert [(r.name, r.status) for r in results] == [("connect", "success"), ("query", "success")]
 
     model = sdk.lookml_model("sage_looker")

@@ -113,7 +113,7 @@ def test_every_response_matches_the_spec(sim, oas) -> None:
             ("POST", "/scheduled_plans/run_once", None, {"name": "x", "dashboard_id": "11"}),
             ("GET", "/projects/sage_looker/validate", None, None), ("POST", "/projects/sage_looker/validate", None, None),
             ("GET", "/projects/sage_looker/validate", None, None),
-            ("PUT", "/connections/sage_warehouse/test", None, None), ("GET", "/lookml_models/sage_looker", None, None),
+            ("PUT", "/connections/sage_looker_warehouse/test", None, None), ("GET", "/lookml_models/sage_looker", None, None),
             ("GET", "/lookml_models/nope", None, None), ("DELETE", "/logout", None, None),
         ]
         for method, path, params, body in calls:

@@ -18,7 +18,7 @@ EMBEDDED_DEFAULTS = {
     "LOOKER_DATAGROUPS": "sage_looker::sage300_load",
     "LOOKER_SCHEDULED_PLANS": "1,2,3,4,5",
     "LOOKER_PROJECT": "sage_looker",
-    "LOOKER_CONNECTION": "sage_warehouse",
+    "LOOKER_CONNECTION": "sage_looker_warehouse",
 }
 
 

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-COMPANY_RE = re.compile(r"^[A-Z0-9]{1,6}$")
+from sage_looker.home import home_dir
+from sage_looker.sage300.companies import company_codes
+
 DEFAULT_COMPANIES = ("SAMINC", "SAMLTD")
 
 # Environment variable behind each field, so a validation error can name what the user must change.
@@ -55,19 +57,16 @@ class PlatformConfig(BaseModel):
     close_days_after: int = Field(5, ge=0, le=15)
     close_interval_hours: int = Field(2, ge=1, le=12)
     snapshot_grace_hours: int = Field(12, ge=0, le=48)
-    home: Path = Path(".sage_looker")
+    home: Path = Field(default_factory=home_dir)
     warehouse: str | None = None
 
     @field_validator("companies", mode="before")
     @classmethod
     def _companies(cls, v):
-        items = [c.strip().upper() for c in (v.split(",") if isinstance(v, str) else v) if c.strip()]
+        items = company_codes(v)
         if not items:
             raise ValueError("at least one company code is required, e.g. SAMINC,SAMLTD")
-        bad = [c for c in items if not COMPANY_RE.match(c)]
-        if bad:
-            raise ValueError(f"company codes must be 1-6 letters or digits: {bad}")
-        return tuple(dict.fromkeys(items))
+        return items
 
     @field_validator("timezone")
     @classmethod
