@@ -109,6 +109,7 @@ class PlatformConfig(BaseModel):
     def from_env(cls, env: Mapping[str, str] | None = None) -> "PlatformConfig":
         env = os.environ if env is None else env
         raw = {field: env[name] for field, name in ENV_NAMES.items() if env.get(name, "").strip()}
+        raw.setdefault("home", home_dir(env))  # the home of the environment given, not the process's
         try:
             return cls(**raw)
         except ValidationError as exc:
