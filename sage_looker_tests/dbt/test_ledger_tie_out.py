@@ -118,6 +118,47 @@ def test_tie_out_equals_sage_balances_and_the_gl(loaded, ledger):
         assert truth_func == sage_balance == posted + pending  # the simulator's own books agree
 
 
+def _control_by_currency(sim, co, ledger):
+    """currency → (posted, pending) functional amounts of the control accounts' lines in that source currency,
+    from the simulator's GL batches (signed as the subledger)."""
+    controls = tl.control_accounts(sim.db, co, ledger)
+    sign = -1 if ledger == "AP" else 1
+    out = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for b in sim.db.records(co, "GLJournalBatches"):
+        for h in b["JournalHeaders"]:
+            for x in h["JournalDetails"]:
+                if x["AccountNumber"] in controls:
+                    out[x["SourceCurrency"]][0 if b["Status"] == "Posted" else 1] += sign * x["Amount"]
+    return out
+
+
+@pytest.mark.parametrize("ledger", ["AR", "AP"])
+def test_tie_out_per_currency_equals_sage_balances_and_the_gl(loaded, ledger):
+    """Per company and currency (SAMINC's CAD parties are quoted with a divide rate): the aging, Sage's party
+    balances and the control accounts' lines in that currency agree, to the cent."""
+    sim, path, _ = loaded
+    masters = "ARCustomers" if ledger == "AR" else "APVendors"
+    for co in sim.config.companies:
+        ccy_of = {m["CustomerNumber" if ledger == "AR" else "VendorNumber"]: m["CurrencyCode"]
+                  for m in sim.db.records(co, masters)}
+        truth = defaultdict(Decimal)
+        for party, (_, func) in tl.party_balances(sim.db, co, ledger, TODAY).items():
+            truth[ccy_of[party]] += func
+        sage = defaultdict(Decimal)
+        for m in sim.db.records(co, masters):
+            sage[m["CurrencyCode"]] += m["BalanceDueInFunctionalCurrency"]
+        gl = _control_by_currency(sim, co, ledger)
+        got = {r[0]: r[1:] for r in q(path, """
+            select currency_code, aging_balance, party_balance, gl_control_balance, gl_pending
+            from marts.subledger_tie_out
+            where company_id = ? and ledger = ? and as_of_date = ? and currency_code is not null""",
+            co, ledger, TODAY)}
+        assert len(got) == 2, (co, got)  # the functional currency and the foreign one
+        for ccy, row in got.items():
+            assert row == (truth[ccy], sage[ccy], gl[ccy][0], gl[ccy][1]), (co, ccy, row)
+            assert truth[ccy] == sage[ccy] == gl[ccy][0] + gl[ccy][1]  # the simulator's own books agree
+
+
 def test_trial_balance_equals_the_simulators_gl(loaded):
     sim, path, _ = loaded
     for co in sim.config.companies:

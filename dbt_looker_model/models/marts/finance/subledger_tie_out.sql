@@ -3,43 +3,67 @@
 -- the open-item tests). Three figures that must agree to the cent, in functional currency:
 --   aging_balance      Σ of the aging (ar_aging/ap_aging functional_balance: documents, notes, unapplied cash);
 --   party_balance      Σ customers'/vendors' BalanceDueInFunctionalCurrency (Sage's party master);
---   gl_control_balance the AR/AP control accounts (GLAccounts.ControlAccountSubledgers) in the GL fiscal sets
---                      (company level, currency_code null), plus gl_pending: the control-account lines of the
---                      subledger's GL batches not yet posted in GL (Sage's usual reconciling item).
--- AP balances are credits in the GL, so the GL side is negated for AP. Errors: assert_subledgers_tie_out.
+--   gl_control_balance the AR/AP control accounts (GLAccounts.ControlAccountSubledgers) in the GL fiscal sets:
+--                      per company the Functional set (all currencies, currency_code null here); per currency
+--                      the Equivalent set of that source currency (the functional amounts of its lines, which
+--                      Sage keeps for multicurrency accounts); plus gl_pending: the control-account lines of
+--                      the subledger's GL batches not yet posted in GL (Sage's usual reconciling item), per
+--                      source currency on the currency rows.
+-- AP balances are credits in the GL, so the GL side is negated for AP. control_accounts names the accounts.
+-- Errors: assert_subledgers_tie_out (figures) and assert_party_balances_match_sage (the parties).
 {%- set ledgers = [('AR', 'customer', 'ar_aging', 'stg_sage300__ar_customers', 'stg_sage300__ar_posted_documents', 1),
                    ('AP', 'vendor', 'ap_aging', 'stg_sage300__ap_vendors', 'stg_sage300__ap_posted_documents', -1)] %}
 with control_accounts as (
     select company_id, unformatted_account as account_code, upper(trim(subledger_code)) as ledger
     from {{ sage_source('gl_account_control_subledgers') }}
 ),
+control_account_list as (
+    select company_id, ledger, string_agg(account_code, ', ' order by account_code) as control_accounts
+    from control_accounts group by company_id, ledger
+),
 fiscal_sets as (
+    -- set_currency: null for the Functional set (all currencies), the source currency for an Equivalent set
     select company_id, account_number as account_code, cast(fiscal_year as integer) as fiscal_year,
+           case when lower(coalesce(currency_type, 'functional')) like 'f%' then null else currency_code end
+               as set_currency,
            opening_balance {%- for n in range(1, 16) %} + net_period_{{ n }}{% endfor %} as closing_balance
     from {{ ref('stg_sage300__gl_account_fiscal_sets') }}
     where lower(fiscal_set_designator) in ('actuals', 'actual', 'a')
-      and lower(coalesce(currency_type, 'functional')) like 'f%'
+      and (lower(coalesce(currency_type, 'functional')) like 'f%' or lower(currency_type) like 'e%')
 ),
 latest_year as (
-    select company_id, account_code, max(fiscal_year) as fiscal_year from fiscal_sets group by company_id, account_code
+    select company_id, account_code, set_currency, max(fiscal_year) as fiscal_year
+    from fiscal_sets group by company_id, account_code, set_currency
 ),
 gl_control as (
-    select c.company_id, c.ledger, sum(f.closing_balance) as balance
+    select c.company_id, c.ledger, f.set_currency, sum(f.closing_balance) as balance
     from control_accounts as c
     inner join latest_year as y on y.company_id = c.company_id and y.account_code = c.account_code
     inner join fiscal_sets as f
         on f.company_id = y.company_id and f.account_code = y.account_code and f.fiscal_year = y.fiscal_year
-    group by c.company_id, c.ledger
+       and f.set_currency is not distinct from y.set_currency
+    group by c.company_id, c.ledger, f.set_currency
 ),
-pending as (
-    select l.company_id, c.ledger, sum(cast(l.amount as decimal(19, 3))) as amount
+has_equivalent_sets as (
+    select distinct c.company_id, c.ledger
+    from control_accounts as c
+    inner join fiscal_sets as f on f.company_id = c.company_id and f.account_code = c.account_code
+    where f.set_currency is not null
+),
+pending_lines as (
+    select l.company_id, c.ledger, l.source_currency, cast(l.amount as decimal(19, 3)) as amount
     from {{ sage_source('gl_journal_lines') }} as l
     inner join {{ sage_source('gl_journal_batches') }} as b
         on b.company_id = l.company_id and b.batch_number = l.batch_number
     inner join control_accounts as c
         on c.company_id = l.company_id and c.account_code = l.account_number and upper(trim(b.source_ledger)) = c.ledger
     where not {{ is_posted('b.status') }}
-    group by l.company_id, c.ledger
+),
+pending as (
+    select company_id, ledger, cast(null as varchar) as source_currency, sum(amount) as amount
+    from pending_lines group by company_id, ledger
+    union all
+    select company_id, ledger, source_currency, sum(amount) from pending_lines group by company_id, ledger, source_currency
 ),
 {%- for ledger, party, aging, masters, posted, gl_sign in ledgers %}
 {{ ledger | lower }}_current as (
@@ -52,16 +76,23 @@ pending as (
     ) as d on a.as_of_date >= d.last_activity
 ),
 {{ ledger | lower }}_rows as (
-    -- per currency: aging vs the party master
+    -- per currency: aging vs the party master vs the control accounts' Equivalent sets of that currency
+    -- (null, not checked, when Sage keeps no Equivalent sets: control accounts that are not multicurrency)
     select cur.as_of_date, cur.company_id, '{{ ledger }}' as ledger, p.currency_code,
            coalesce(a.aging_balance, 0) as aging_balance, p.party_balance,
-           cast(null as decimal(19, 3)) as gl_control_balance, cast(null as decimal(19, 3)) as gl_pending
+           case when he.company_id is not null then {{ gl_sign }} * coalesce(g.balance, 0) end as gl_control_balance,
+           {{ gl_sign }} * coalesce(pd.amount, 0) as gl_pending
     from {{ ledger | lower }}_current as cur
     inner join (select company_id, currency_code, sum(balance_due_functional) as party_balance
                 from {{ ref(masters) }} group by company_id, currency_code) as p on p.company_id = cur.company_id
     left join (select as_of_date, company_id, currency_code, sum(functional_balance) as aging_balance
                from {{ ref(aging) }} group by as_of_date, company_id, currency_code) as a
         on a.as_of_date = cur.as_of_date and a.company_id = cur.company_id and a.currency_code = p.currency_code
+    left join has_equivalent_sets as he on he.company_id = cur.company_id and he.ledger = '{{ ledger }}'
+    left join gl_control as g
+        on g.company_id = cur.company_id and g.ledger = '{{ ledger }}' and g.set_currency = p.currency_code
+    left join pending as pd
+        on pd.company_id = cur.company_id and pd.ledger = '{{ ledger }}' and pd.source_currency = p.currency_code
     union all
     -- per company: aging vs the party master vs the GL control accounts
     select cur.as_of_date, cur.company_id, '{{ ledger }}', cast(null as varchar),
@@ -75,8 +106,10 @@ pending as (
                 then {{ gl_sign }} * coalesce(g.balance, 0) end,
            {{ gl_sign }} * coalesce(pd.amount, 0)
     from {{ ledger | lower }}_current as cur
-    left join gl_control as g on g.company_id = cur.company_id and g.ledger = '{{ ledger }}'
-    left join pending as pd on pd.company_id = cur.company_id and pd.ledger = '{{ ledger }}'
+    left join gl_control as g
+        on g.company_id = cur.company_id and g.ledger = '{{ ledger }}' and g.set_currency is null
+    left join pending as pd
+        on pd.company_id = cur.company_id and pd.ledger = '{{ ledger }}' and pd.source_currency is null
 ),
 {%- endfor %}
 all_rows as (
@@ -87,10 +120,12 @@ all_rows as (
 select
     {{ surrogate_key(['r.as_of_date', 'r.company_id', 'r.ledger', 'r.currency_code']) }} as tie_out_key,
     r.*,
+    cl.control_accounts,
     r.aging_balance - r.party_balance as aging_vs_party_difference,
     case when r.gl_control_balance is null then null
          else r.aging_balance - (r.gl_control_balance + r.gl_pending) end as aging_vs_gl_difference,
     c.functional_currency,
     'functional' as currency_basis
 from all_rows as r
+left join control_account_list as cl on cl.company_id = r.company_id and cl.ledger = r.ledger
 left join {{ ref('dim_company') }} as c on c.company_id = r.company_id
