@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sage_looker.sage300_sim.context import DAY, CompanyCtx, Doc
-from sage_looker.sage300_sim.values import MULTIPLY, ONE_RATE, ZERO, functional, rate_operator
+from sage_looker.sage300_sim.values import MULTIPLY, ONE_RATE, ZERO, functional, money, rate_operator
 
 # GLAFS periods: 1-13 regular, 14 = adjustment period, 15 = closing period (year-end close).
 CLOSING_PERIOD = "15"
@@ -149,4 +149,23 @@ def fiscal_sets(ctx: CompanyCtx, posted_rows: list[dict], accounts: list[dict]) 
                     **dict(zip(NET_FIELDS, row, strict=True)),
                 })
             carried = opening + sum(row, ZERO)
+    return out + budget_sets(ctx, nets, kind, years)
+
+
+# Budget set 1 (GLAFS designator "1", Budget1 in the Web API's spelling): the income-statement accounts'
+# budget for a year is the previous year's actual net change per period plus 5 %, rounded to cents — the
+# common "last year + growth" budget, so budget and actual differ by something a controller can read.
+BUDGET_DESIGNATOR = "Budget1"
+BUDGET_GROWTH = Decimal("1.05")
+
+
+def budget_sets(ctx: CompanyCtx, nets: dict, kind: dict[str, str], years: list[str]) -> list[dict]:
+    out = []
+    for (acct, ccy, typ, fy), row in sorted(nets.items()):
+        if typ != "Functional" or kind.get(acct) != "IncomeStatement" or str(int(fy) + 1) not in years:
+            continue
+        budget = [money(x * BUDGET_GROWTH) for x in row[:13]] + [ZERO, ZERO]
+        out.append({**ctx.fw, "AccountNumber": acct, "FiscalSetYear": str(int(fy) + 1),
+                    "FiscalSetDesignator": BUDGET_DESIGNATOR, "CurrencyCode": ccy, "CurrencyType": "Functional",
+                    "OpeningBalance": ZERO, **dict(zip(NET_FIELDS, budget, strict=True))})
     return out

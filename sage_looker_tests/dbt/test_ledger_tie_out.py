@@ -188,3 +188,101 @@ def test_year_end_close_posts_to_each_departments_retained_earnings(loaded):
             if fy == 2025 and fp <= 12 and acct in sim.db.ctx[co].accounts["_income"]:
                 by_dept[acct[4:7]] += amt
         assert {a[4:7]: n for a, n in closed} == dict(by_dept)  # each department's 2025 income, to its account
+
+
+def _statement_lines():
+    """account natural number → (statement line) from the seed the user edits (data, not the model's SQL)."""
+    import csv
+
+    from sage_looker.dbt_project import PROJECT_DIR
+
+    with open(PROJECT_DIR / "seeds" / "gl_statement_lines.csv", newline="") as f:
+        ranges = [(int(r["account_from"]), int(r["account_to"]), r["statement_line"]) for r in csv.DictReader(f)]
+    return lambda acct: next(line for lo, hi, line in ranges if lo <= int(acct[:4]) <= hi)
+
+
+def _truth_lines(sim, co):
+    """(fiscal year, period, line) → year-to-date figure from the simulator's posted GL batches: balance-sheet
+    lines their closing balance, income-statement lines Σ periods 1..p without the closing period."""
+    line_of = _statement_lines()
+    kind = {a["UnformattedAccount"]: a["AccountType"] for a in sim.db.records(co, "GLAccounts")}
+    bal = tl.account_balances(sim.db, co)
+    out = defaultdict(Decimal)
+    for (acct, fy, fp), closing in bal.items():
+        income = kind[acct] == "IncomeStatement"
+        if income and fp == 15:
+            closing = bal[(acct, fy, 14)]
+        out[(fy, fp, line_of(acct))] += closing
+        if income:
+            out[(fy, fp, "Current year earnings")] += bal[(acct, fy, fp)]
+    return out, bal, line_of, kind
+
+
+def test_statements_and_prior_year_comparatives_equal_the_simulators_gl(loaded):
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        want, *_ = _truth_lines(sim, co)
+        got = q(path, """select fiscal_year, fiscal_period, statement_line, ytd_amount, prior_year_ytd_amount
+                         from marts.fin_statements where company_id = ? and fiscal_period <> 13""", co)
+        assert {r[0] for r in got} >= {2025, 2026}, co  # two fiscal years: comparatives exist
+        shown = {(r[0], r[1], r[2]) for r in got}
+        missing = [k for k, v in want.items() if v and k[0] in {r[0] for r in got} and k[1] != 13 and k not in shown]
+        assert not missing, (co, missing[:5])
+        for fy, fp, line, ytd, prior in got:
+            assert ytd == want.get((fy, fp, line), 0), (co, fy, fp, line)
+            if (fy - 1, fp, line) in want or fy - 1 in {r[0] for r in got}:
+                assert prior == want.get((fy - 1, fp, line), 0), (co, fy, fp, line, "prior")
+        net_income = q(path, """select sum(reported_ytd_amount) from marts.fin_statements
+                                where company_id = ? and fiscal_year = 2025 and fiscal_period = 12
+                                  and statement = 'income_statement'""", co)[0][0]
+        assert net_income == -want[(2025, 12, "Current year earnings")] != 0
+
+
+def test_dso_and_dpo_equal_the_simulators_balances(loaded):
+    """DSO = AR control closing / period revenue × days; DPO = AP control closing (owed) / period COGS × days,
+    from the simulator's GL batches and its fiscal calendar, rounded half-up to 0.1 day."""
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        _, bal, line_of, kind = _truth_lines(sim, co)
+        ar, ap = tl.control_accounts(sim.db, co, "AR"), tl.control_accounts(sim.db, co, "AP")
+        cal = sim.db.ctx[co].cal
+        got = q(path, """select fiscal_year, fiscal_period, ar_balance, revenue, dso_days, ap_balance, cogs, dpo_days
+                         from marts.working_capital_days where company_id = ?""", co)
+        assert len(got) >= 24, co
+        checked = 0
+        for fy, fp, ar_bal, revenue, dso, ap_bal, cogs, dpo in got:
+            def net(line):
+                return sum((v - bal.get((a, y, p - 1), Decimal(0)) if p > 1 else v
+                            for (a, y, p), v in bal.items() if y == fy and p == fp and kind[a] == "IncomeStatement"
+                            and line_of(a) == line), Decimal(0))
+            want_ar = sum((v for (a, y, p), v in bal.items() if a in ar and y == fy and p == fp), Decimal(0))
+            want_ap = -sum((v for (a, y, p), v in bal.items() if a in ap and y == fy and p == fp), Decimal(0))
+            want_rev, want_cogs = -net("Revenue"), net("Cost of goods sold")
+            start, end = cal.periods(fy)[fp - 1]
+            days = (end - start).days + 1
+            assert (ar_bal, revenue, ap_bal, cogs) == (want_ar, want_rev, want_ap, want_cogs), (co, fy, fp)
+            if want_rev > 0 and want_cogs > 0:
+                checked += 1
+                assert dso == (want_ar * days / want_rev).quantize(Decimal("0.1"), "ROUND_HALF_UP"), (co, fy, fp)
+                assert dpo == (want_ap * days / want_cogs).quantize(Decimal("0.1"), "ROUND_HALF_UP"), (co, fy, fp)
+        assert checked >= 20, co
+
+
+def test_budget_vs_actual_equals_the_simulators_budget_and_gl(loaded):
+    """budget = the simulator's Budget1 fiscal-set record, actual = its posted GL batches' net change of the
+    period, per income-statement account and period; variance = actual − budget."""
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        _, bal, _, kind = _truth_lines(sim, co)
+        budget = {(fs["AccountNumber"], int(fs["FiscalSetYear"]), n): fs[f"NetPeriod{n}"]
+                  for fs in sim.db.records(co, "GLAccountFiscalSets") if fs["FiscalSetDesignator"] == "Budget1"
+                  for n in range(1, 13)}
+        got = q(path, """select account_code, fiscal_year, fiscal_period, budget_amount, actual_amount, variance
+                         from marts.budget_vs_actual where company_id = ?""", co)
+        assert sum(1 for r in got if r[3]) >= 100, co
+        for acct, fy, fp, b, a, v in got:
+            assert kind[acct] == "IncomeStatement"
+            want_a = bal.get((acct, fy, fp), Decimal(0)) - (bal.get((acct, fy, fp - 1), Decimal(0)) if fp > 1 else 0)
+            assert (b, a, v) == (budget.get((acct, fy, fp), 0), want_a, want_a - budget.get((acct, fy, fp), 0)), (
+                co, acct, fy, fp)
+        assert {(a, y, p) for a, y, p, *_ in got} >= {k for k, x in budget.items() if x}

@@ -34,7 +34,7 @@ def _check_books(db, co):
     # fiscal sets: opening + the 15 net changes = everything the posted GL batches hold (per year)
     want = tl.account_balances(db, co)
     for fs in db.records(co, "GLAccountFiscalSets"):
-        if fs["CurrencyType"] != "Functional":
+        if fs["CurrencyType"] != "Functional" or fs["FiscalSetDesignator"] != "Actuals":
             continue
         closing = fs["OpeningBalance"] + sum(fs[f"NetPeriod{n}"] for n in range(1, 16))
         assert closing == want.get((fs["AccountNumber"], int(fs["FiscalSetYear"]), 15), Decimal(0)), fs
@@ -132,7 +132,8 @@ def test_control_accounts_tie_to_the_subledgers_per_currency(sim):
             gl = defaultdict(lambda: [Decimal(0), Decimal(0)])
             latest = {}
             for fs in db.records(co, "GLAccountFiscalSets"):
-                if fs["AccountNumber"] in controls and fs["CurrencyType"] in ("Source", "Equivalent"):
+                if (fs["AccountNumber"] in controls and fs["CurrencyType"] in ("Source", "Equivalent")
+                        and fs["FiscalSetDesignator"] == "Actuals"):
                     latest[(fs["AccountNumber"], fs["CurrencyCode"], fs["CurrencyType"])] = fs  # sorted by year
             for (_, ccy, typ), fs in latest.items():
                 closing = fs["OpeningBalance"] + sum(fs[f"NetPeriod{n}"] for n in range(1, 16))
@@ -148,3 +149,21 @@ def test_control_accounts_tie_to_the_subledgers_per_currency(sim):
             assert len(parties) == 2, parties
             for ccy, want in parties.items():
                 assert gl[ccy] == want, (co, ledger, ccy, gl[ccy], want)
+
+
+def test_budget_set_is_last_years_actuals_plus_five_percent():
+    """Budget1 for an income-statement account = the previous year's actual net change per period × 1.05."""
+    from sage_looker.sage300_sim import generate
+    from sage_looker_tests.sage300_sim.conftest import config
+
+    db = generate(config(days=400, scale=0.3))
+    for co in COMPANIES:
+        want = tl.account_balances(db, co)
+        budgets = [fs for fs in db.records(co, "GLAccountFiscalSets") if fs["FiscalSetDesignator"] == "Budget1"]
+        assert budgets, co
+        for fs in budgets:
+            fy = int(fs["FiscalSetYear"]) - 1
+            for n in range(1, 13):
+                actual = want.get((fs["AccountNumber"], fy, n), Decimal(0)) - want.get((fs["AccountNumber"], fy, n - 1),
+                                                                                        Decimal(0)) * (n > 1)
+                assert fs[f"NetPeriod{n}"] == (actual * Decimal("1.05")).quantize(Decimal("0.01"), "ROUND_HALF_UP")
