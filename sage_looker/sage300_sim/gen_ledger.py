@@ -92,7 +92,7 @@ def year_end_entries(ctx: CompanyCtx, posted_rows: list[dict]) -> list[tuple[dt.
 
 def revaluation_entries(ctx: CompanyCtx, posted_rows: list[dict]) -> list[tuple[dt.date, list]]:
     """GL revaluation (source code GL-RV) of the foreign-currency bank account at each fiscal period end that
-    is at least a week old: its source-currency balance at the period-end rate (rate operator honoured) less
+    has passed (run the next day): its source-currency balance at the period-end rate (rate operator honoured) less
     its functional balance is an unrealized exchange gain or loss, booked against the exchange gain/loss
     account. Not reversed, so the next run revalues from the revalued balance. The AR/AP control accounts are
     not revalued here (Sage revalues them from the subledgers), so they keep equalling the aging."""
@@ -101,7 +101,7 @@ def revaluation_entries(ctx: CompanyCtx, posted_rows: list[dict]) -> list[tuple[
     rows = sorted((r["JournalDate"], r["SourceCurrencyAmount"], r["JournalTransactionAmount"]) for r in posted_rows
                   if r["AccountNumber"] == bank and r["SourceCurrencyCode"] == fx_ccy)
     ends = sorted({end for fy in {int(r["FiscalYear"]) for r in posted_rows} for _, end in ctx.cal.periods(fy)
-                   if end + 7 * DAY <= ctx.today})
+                   if end < ctx.today})
     out, src, func, k, revalued = [], ZERO, ZERO, 0, ZERO
     for end in ends:
         while k < len(rows) and rows[k][0] <= end:

@@ -3,6 +3,8 @@
 --   ar_balance  = the AR control accounts' closing balance (GLAccounts.ControlAccountSubledgers = AR);
 --   revenue     = the period's credit to the 'Revenue' statement line (seed gl_statement_lines), as income;
 --   DSO         = ar_balance / revenue × days in the period (count-back over one period; null without revenue);
+--                 the period holding the latest as-of date counts its days up to that date (a month five days
+--                 old has five days of revenue), periods starting after it are left out;
 --   ap_balance  = the AP control accounts' closing balance, as owed (credit → positive);
 --   cogs        = the period's net change of the 'Cost of goods sold' line;
 --   DPO         = ap_balance / cogs × days in the period (null without cost of sales).
@@ -11,12 +13,19 @@ with control_accounts as (
     select company_id, unformatted_account as account_code, upper(trim(subledger_code)) as ledger
     from {{ sage_source('gl_account_control_subledgers') }}
 ),
+as_of as (
+    select max(as_of_date) as as_of_date from {{ ref('int_as_of_dates') }}
+),
 tb as (
-    select * from {{ ref('gl_trial_balance') }} where fiscal_period <= 13 and in_fiscal_calendar
+    select t.*, least(t.period_end_date, a.as_of_date) - t.period_start_date + 1 as days_counted
+    from {{ ref('gl_trial_balance') }} as t
+    cross join as_of as a
+    where t.fiscal_period <= 13 and t.in_fiscal_calendar and t.period_start_date <= a.as_of_date
 ),
 per_period as (
     select
         t.company_id, t.fiscal_year, t.fiscal_period, t.period_start_date, t.period_end_date,
+        max(t.days_counted) as days_counted,
         max(t.functional_currency) as functional_currency,
         sum(case when c.ledger = 'AR' then t.closing_balance else 0 end) as ar_balance,
         -sum(case when c.ledger = 'AP' then t.closing_balance else 0 end) as ap_balance,
@@ -34,14 +43,14 @@ select
     fiscal_period,
     period_start_date,
     period_end_date,
-    period_end_date - period_start_date + 1 as days_in_period,
+    days_counted as days_in_period,
     ar_balance,
     revenue,
-    case when revenue > 0 then {{ exact_divide('ar_balance * (period_end_date - period_start_date + 1)', 'revenue', 1) }}
+    case when revenue > 0 then {{ exact_divide('ar_balance * days_counted', 'revenue', 1) }}
          end as dso_days,
     ap_balance,
     cogs,
-    case when cogs > 0 then {{ exact_divide('ap_balance * (period_end_date - period_start_date + 1)', 'cogs', 1) }}
+    case when cogs > 0 then {{ exact_divide('ap_balance * days_counted', 'cogs', 1) }}
          end as dpo_days,
     functional_currency,
     'functional' as currency_basis
