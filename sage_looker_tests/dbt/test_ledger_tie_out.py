@@ -118,14 +118,17 @@ def test_tie_out_equals_sage_balances_and_the_gl(loaded, ledger):
         assert truth_func == sage_balance == posted + pending  # the simulator's own books agree
 
 
-def _control_by_currency(sim, co, ledger):
-    """currency → (posted, pending) functional amounts of the control accounts' lines in that source currency,
-    from the simulator's GL batches (signed as the subledger)."""
+def _control_by_currency(sim, co, ledger, as_of=TODAY):
+    """currency → (posted, pending) functional amounts of the control accounts' lines in that source currency
+    whose journal entry is dated (DocumentDate) on or before `as_of`, from the simulator's GL batches (signed as
+    the subledger)."""
     controls = tl.control_accounts(sim.db, co, ledger)
     sign = -1 if ledger == "AP" else 1
     out = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for b in sim.db.records(co, "GLJournalBatches"):
         for h in b["JournalHeaders"]:
+            if h["DocumentDate"] > as_of:
+                continue
             for x in h["JournalDetails"]:
                 if x["AccountNumber"] in controls:
                     out[x["SourceCurrency"]][0 if b["Status"] == "Posted" else 1] += sign * x["Amount"]
@@ -157,6 +160,34 @@ def test_tie_out_per_currency_equals_sage_balances_and_the_gl(loaded, ledger):
         for ccy, row in got.items():
             assert row == (truth[ccy], sage[ccy], gl[ccy][0], gl[ccy][1]), (co, ccy, row)
             assert truth[ccy] == sage[ccy] == gl[ccy][0] + gl[ccy][1]  # the simulator's own books agree
+
+
+@pytest.mark.parametrize("ledger", ["AR", "AP"])
+def test_tie_out_holds_on_every_as_of_date(loaded, ledger):
+    """On each as-of date in the loaded window (not only today): per company and currency the aging equals the
+    simulator's documents as of D and the control accounts' GL lines dated on or before D (posted + unposted);
+    Sage's party balances are compared only where they apply (today)."""
+    sim, path, _ = loaded
+    masters = "ARCustomers" if ledger == "AR" else "APVendors"
+    for co in sim.config.companies:
+        ccy_of = {m["CustomerNumber" if ledger == "AR" else "VendorNumber"]: m["CurrencyCode"]
+                  for m in sim.db.records(co, masters)}
+        for as_of in AS_OF:
+            truth = defaultdict(Decimal)
+            for party, (_, func) in tl.party_balances(sim.db, co, ledger, as_of).items():
+                truth[ccy_of[party]] += func
+            gl = _control_by_currency(sim, co, ledger, as_of)
+            got = {r[0]: r[1:] for r in q(path, """
+                select coalesce(currency_code, 'all'), aging_balance, party_balance, gl_control_balance, gl_pending
+                from marts.subledger_tie_out where company_id = ? and ledger = ? and as_of_date = ?""",
+                co, ledger, as_of)}
+            assert set(got) == {"all", *truth}, (co, as_of, got)
+            for ccy, (aging, party, posted, pending) in got.items():
+                want = sum(truth.values(), Decimal(0)) if ccy == "all" else truth[ccy]
+                want_gl = [sum(v[i] for v in gl.values()) for i in (0, 1)] if ccy == "all" else gl[ccy]
+                assert (aging, posted, pending) == (want, *want_gl), (co, as_of, ccy)
+                assert aging == posted + pending
+                assert (party is None) == (as_of != TODAY), (co, as_of, ccy, party)
 
 
 def test_trial_balance_equals_the_simulators_gl(loaded):
