@@ -200,7 +200,8 @@ def ap_payment(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, v: Party) ->
         "PaymentTransactionType": "Payment", "EntryReference": "", "PaymentCode": "CHECK",
         "VendorCurrencyCode": v.currency, "FiscalYear": fy, "FiscalPeriod": fp,
         "PaymentDateAdjustmentDate": d, "PostingDate": d, "CheckAmountInBankCurrency": total,
-        "CheckAmountInVendorCurrency": total, "FunctionalPaymentAmount": functional(total, ctx.rate(v.currency, d), v.currency),
+        "CheckAmountInVendorCurrency": total,
+        "FunctionalPaymentAmount": functional(total, ctx.rate(v.currency, d), v.currency),
         "TotalPrepayVendorCurrency": ZERO, "CheckPrintRequired": "No",
         "AppliedPayments": [
             {**ctx.fw, "BatchType": "PY", "BatchNumber": batch, "EntryNumber": entry, "LineNumber": 20 * (k + 1),

@@ -178,7 +178,8 @@ def _ap_entry(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, v: Party, typ
         "FiscalYear": fy, "FiscalPeriod": fp, "PaymentDateAdjustmentDate": d, "PostingDate": d,
         "CheckAmountInBankCurrency": amt if typ != "Adjustment" else ZERO,
         "CheckAmountInVendorCurrency": amt if typ != "Adjustment" else ZERO,
-        "FunctionalPaymentAmount": functional(amt, ctx.rate(v.currency, d), v.currency) if typ != "Adjustment" else ZERO,
+        "FunctionalPaymentAmount": (functional(amt, ctx.rate(v.currency, d), v.currency) if typ != "Adjustment"
+                                    else ZERO),
         "TotalPrepayVendorCurrency": ZERO, "CheckPrintRequired": "No", "AppliedPayments": lines,
     }
 

@@ -85,7 +85,8 @@ def _post_document(ctx: CompanyCtx, ledger: str, inv: dict) -> dict:
     doc.posted = True
     doc.meta.update(batch=inv["BatchNumber"], entry=inv["EntryNumber"], posting=inv["PostingDate"],
                     fiscal=(inv["FiscalYear"], inv["FiscalPeriod"]), terms=inv.get("Terms", ""),
-                    invoice_total=signed_total(inv), invoice_func=functional(signed_total(inv), inv["ExchangeRate"], inv["CurrencyCode"]),
+                    invoice_total=signed_total(inv),
+                    invoice_func=functional(signed_total(inv), inv["ExchangeRate"], inv["CurrencyCode"]),
                     transaction_type=inv.get("TransactionType", ""))
     ccy, rate, d, number = inv["CurrencyCode"], inv["ExchangeRate"], inv["PostingDate"], inv["DocumentNumber"]
     total, tax = inv["DocumentTotalIncludingTax"], inv["TaxTotal"]

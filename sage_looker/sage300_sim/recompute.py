@@ -41,7 +41,8 @@ def ap_totals(ctx: CompanyCtx, inv: dict) -> None:
     total, rate = before + tax, inv["ExchangeRate"]
     ccy = inv["CurrencyCode"]
     func_total = functional(total, rate, ccy)
-    funcs = spread(func_total - functional(tax, rate, ccy), [functional(x["DistributedAmount"], rate, ccy) for x in lines])
+    funcs = spread(func_total - functional(tax, rate, ccy),
+                   [functional(x["DistributedAmount"], rate, ccy) for x in lines])
     for x, f in zip(lines, funcs, strict=True):
         x["FunctionalDistributedAmount"] = f
     inv.update(TaxTotal=tax, DocumentTotalBeforeTaxes=before, DocumentTotalIncludingTax=total,
