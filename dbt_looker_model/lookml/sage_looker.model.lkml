@@ -175,3 +175,38 @@ explore: fct_ar_invoice_lines {
     sql_on: ${fct_ar_invoice_lines.customer_key} = ${dim_customer.customer_key} ;;
   }
 }
+
+explore: fin_statements {
+  label: "Income statement and balance sheet"
+  description: "By the seed's statement lines, per fiscal period, with the prior year's same period (functional currency)."
+  join: dim_company {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fin_statements.company_id} = ${dim_company.company_id} ;;
+  }
+}
+
+explore: working_capital_days {
+  label: "DSO and DPO"
+  description: "Days sales outstanding and days payables outstanding per fiscal period, from the GL (functional currency)."
+  join: dim_company {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${working_capital_days.company_id} = ${dim_company.company_id} ;;
+  }
+}
+
+explore: budget_vs_actual {
+  label: "Budget vs actual"
+  description: "Sage's budget fiscal set against the actual net change per account and fiscal period (functional currency)."
+  join: dim_gl_account {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${budget_vs_actual.account_key} = ${dim_gl_account.account_key} ;;
+  }
+  join: dim_company {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${budget_vs_actual.company_id} = ${dim_company.company_id} ;;
+  }
+}

@@ -11,13 +11,16 @@
 {%- endmacro %}
 
 {% macro duckdb__exact_divide(num, den, scale) -%}
+    {#- Both operands are taken exactly as integers at 10 decimals (Sage stores at most 7, for rates), never
+        at the result's scale: a divide-quoted rate such as 1.3420350 must not become 1.34 when the result is
+        cents. Overflow bound: 10^16 money × 10^10 × 10^scale × 2 stays inside HUGEINT for scale ≤ 10. -#}
     {%- set unit = 10 ** scale -%}
+    {%- set n = 'cast(cast(' ~ num ~ ' as decimal(38, 10)) * 10000000000 as hugeint)' -%}
+    {%- set d = 'cast(cast(' ~ den ~ ' as decimal(38, 10)) * 10000000000 as hugeint)' -%}
     (case when ({{ den }}) = 0 then null else
         cast(
-            sign(cast({{ num }} as decimal(38, {{ scale }}))) * sign(cast({{ den }} as decimal(38, {{ scale }})))
-            * ((abs(cast(cast({{ num }} as decimal(38, {{ scale }})) * {{ unit }} as hugeint)) * 2
-                * {{ unit }} + abs(cast(cast({{ den }} as decimal(38, {{ scale }})) * {{ unit }} as hugeint)))
-               // (2 * abs(cast(cast({{ den }} as decimal(38, {{ scale }})) * {{ unit }} as hugeint))))
+            sign({{ n }}) * sign({{ d }})
+            * ((abs({{ n }}) * 2 * {{ unit }} + abs({{ d }})) // (2 * abs({{ d }})))
             as decimal(38, 0)) * cast(1.0 / {{ unit }} as decimal(38, {{ scale }}))
     end)
 {%- endmacro %}

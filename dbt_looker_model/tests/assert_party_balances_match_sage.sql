@@ -6,7 +6,8 @@
 select '{{ ledger }}' as ledger, t.as_of_date, m.company_id, m.{{ party }}_number as party_number,
        coalesce(a.balance, 0) as aging_balance, m.balance_due_functional as sage_balance,
        coalesce(a.balance, 0) - m.balance_due_functional as difference
-from (select distinct as_of_date, company_id from {{ ref('subledger_tie_out') }} where ledger = '{{ ledger }}') as t
+from (select distinct as_of_date, company_id from {{ ref('subledger_tie_out') }}
+      where ledger = '{{ ledger }}' and party_balance is not null) as t
 inner join {{ ref(masters) }} as m on m.company_id = t.company_id
 left join (select as_of_date, company_id, {{ party }}_number, sum(functional_balance) as balance
            from {{ ref(aging) }} group by as_of_date, company_id, {{ party }}_number) as a

@@ -91,9 +91,9 @@ def ap_invoice(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, posted: dt.d
     before = sum((x["DistributedAmountBeforeTaxes"] for x in lines), ZERO)
     tax = sum((x["TaxTotal"] for x in lines), ZERO)
     total = before + tax
-    func_total = functional(total, rate)
-    func_tax = functional(tax, rate)
-    funcs = spread(func_total - func_tax, [functional(x["DistributedAmount"], rate) for x in lines])
+    func_total = functional(total, rate, v.currency)
+    func_tax = functional(tax, rate, v.currency)
+    funcs = spread(func_total - func_tax, [functional(x["DistributedAmount"], rate, v.currency) for x in lines])
     for x, f in zip(lines, funcs, strict=True):
         x["FunctionalDistributedAmount"] = f
     due, disc_date, pct, disc = due_dates(v.terms, doc_date, total)
@@ -200,7 +200,8 @@ def ap_payment(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, v: Party) ->
         "PaymentTransactionType": "Payment", "EntryReference": "", "PaymentCode": "CHECK",
         "VendorCurrencyCode": v.currency, "FiscalYear": fy, "FiscalPeriod": fp,
         "PaymentDateAdjustmentDate": d, "PostingDate": d, "CheckAmountInBankCurrency": total,
-        "CheckAmountInVendorCurrency": total, "FunctionalPaymentAmount": functional(total, ctx.rate(v.currency, d)),
+        "CheckAmountInVendorCurrency": total,
+        "FunctionalPaymentAmount": functional(total, ctx.rate(v.currency, d), v.currency),
         "TotalPrepayVendorCurrency": ZERO, "CheckPrintRequired": "No",
         "AppliedPayments": [
             {**ctx.fw, "BatchType": "PY", "BatchNumber": batch, "EntryNumber": entry, "LineNumber": 20 * (k + 1),

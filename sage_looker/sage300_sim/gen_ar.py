@@ -68,9 +68,9 @@ def ar_invoice(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, posted: dt.d
     before = sum((x["ExtendedAmountWithoutTIP"] for x in lines), ZERO)
     tax = sum((x["TaxTotal"] for x in lines), ZERO)
     total = before + tax
-    func_total = functional(total, rate)
+    func_total = functional(total, rate, c.currency)
     due, disc_date, pct, disc = due_dates(c.terms, doc_date, total)
-    schedules = _schedules(ctx, batch, entry, c.terms, doc_date, total, disc_date, disc, rate)
+    schedules = _schedules(ctx, batch, entry, c.terms, doc_date, total, disc_date, disc, rate, c.currency)
     prefix = {"Invoice": "IN", "CreditNote": "CN", "DebitNote": "DN"}[doc_type]
     number = f"{prefix}{ctx.next('ar_doc', start=1001):08d}"
     fy, fp = ctx.period(d)
@@ -133,7 +133,7 @@ def _summary_line(ctx: CompanyCtx, batch: int, entry: int, line_no: int, net: De
 
 
 def _schedules(ctx: CompanyCtx, batch: int, entry: int, terms: str, doc_date: dt.date, total: Decimal,
-               disc_date: dt.date | None, disc: Decimal, rate: Decimal) -> list[dict]:
+               disc_date: dt.date | None, disc: Decimal, rate: Decimal, currency: str) -> list[dict]:
     n = TERMS[terms][3]
     parts = [money(total / n)] * (n - 1)
     parts.append(total - sum(parts, ZERO))
@@ -142,7 +142,7 @@ def _schedules(ctx: CompanyCtx, batch: int, entry: int, terms: str, doc_date: dt
         {**ctx.fw, "BatchNumber": batch, "EntryNumber": entry, "PaymentNumber": k + 1,
          "DueDate": doc_date + step * (k + 1) * DAY, "AmountDue": part,
          "DiscountDate": disc_date if k == 0 else None, "DiscountAmount": disc if k == 0 else ZERO,
-         "FunctionalAmountDue": functional(part, rate)}
+         "FunctionalAmountDue": functional(part, rate, currency)}
         for k, part in enumerate(parts)
     ]
 
@@ -207,7 +207,7 @@ def ar_receipt(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, c: Party) ->
         "CustomerCurrencyCode": c.currency, "FiscalYear": fy, "FiscalPeriod": fp,
         "DocumentNumber": f"PY{ctx.next('ar_receipt_doc', start=1001):08d}", "ReceiptDateAdjustmentDate": d,
         "PostingDate": d, "BankReceiptAmount": total, "CustomerReceiptAmount": total,
-        "CustomerUnappliedAmount": unapplied, "FunctionalReceiptAmount": functional(total, rate),
+        "CustomerUnappliedAmount": unapplied, "FunctionalReceiptAmount": functional(total, rate, c.currency),
         "TotalCustomerAmountApplied": total - unapplied, "CustomerExchangeRate": rate,
         "AppliedReceiptsAdjustments": [
             {**ctx.fw, "BatchType": "CA", "BatchNumber": batch, "EntryNumber": entry, "LineNumber": 20 * (k + 1),

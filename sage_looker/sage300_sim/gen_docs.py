@@ -40,7 +40,7 @@ def ar_special_entries(ctx: CompanyCtx, batch: int, first_entry: int, d: dt.date
         out.append(_ar_entry(ctx, batch, e, d, c, "Prepayment", number, amt, amt, [
             _ar_line(ctx, batch, e, 20, c.number, "", 1, "Prepayment", amt, d)]))
         ctx.register(Doc("AR", number, c.number, "Prepayment", c.currency, ctx.rate(c.currency, d), d, d, -amt,
-                         functional(-amt, ctx.rate(c.currency, d)), -amt), posted)
+                         functional(-amt, ctx.rate(c.currency, d), c.currency), -amt), posted)
         e += 1
     for c in customers:
         preps = [p for p in ctx.prepaid.get(c.number, []) if p.open_entered < 0]
@@ -101,7 +101,7 @@ def _ar_entry(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, c: Party, typ
         "ReceiptTransactionType": typ, "PaymentCode": "CHECK", "CustomerCurrencyCode": c.currency,
         "FiscalYear": fy, "FiscalPeriod": fp, "DocumentNumber": number, "ReceiptDateAdjustmentDate": d,
         "PostingDate": d, "BankReceiptAmount": bank, "CustomerReceiptAmount": customer_amt,
-        "CustomerUnappliedAmount": ZERO, "FunctionalReceiptAmount": functional(bank, rate),
+        "CustomerUnappliedAmount": ZERO, "FunctionalReceiptAmount": functional(bank, rate, c.currency),
         "TotalCustomerAmountApplied": customer_amt, "CustomerExchangeRate": rate,
         "AppliedReceiptsAdjustments": lines,
     }
@@ -178,7 +178,8 @@ def _ap_entry(ctx: CompanyCtx, batch: int, entry: int, d: dt.date, v: Party, typ
         "FiscalYear": fy, "FiscalPeriod": fp, "PaymentDateAdjustmentDate": d, "PostingDate": d,
         "CheckAmountInBankCurrency": amt if typ != "Adjustment" else ZERO,
         "CheckAmountInVendorCurrency": amt if typ != "Adjustment" else ZERO,
-        "FunctionalPaymentAmount": functional(amt, ctx.rate(v.currency, d)) if typ != "Adjustment" else ZERO,
+        "FunctionalPaymentAmount": (functional(amt, ctx.rate(v.currency, d), v.currency) if typ != "Adjustment"
+                                    else ZERO),
         "TotalPrepayVendorCurrency": ZERO, "CheckPrintRequired": "No", "AppliedPayments": lines,
     }
 

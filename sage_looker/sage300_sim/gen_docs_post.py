@@ -40,7 +40,7 @@ def _post_ar(ctx: CompanyCtx, e: dict, typ: str) -> dict:
     lines = []
     if typ == "Prepayment":
         amt = e["BankReceiptAmount"]
-        f = functional(amt, rate)
+        f = functional(amt, rate, ccy)
         prep = ctx.docs[("AR", ref)]
         open_document(prep, d, -amt, -f, batch=e["BatchNumber"], entry=e["EntryNumber"], posting=d,
                       fiscal=(e["FiscalYear"], e["FiscalPeriod"]), terms="", invoice_total=-amt, invoice_func=-f,
@@ -59,7 +59,7 @@ def _post_ar(ctx: CompanyCtx, e: dict, typ: str) -> dict:
         lines = _fx_line(ctx, lines, ccy, rate, d, ref)
     elif typ == "MiscellaneousReceipt":
         amt = e["BankReceiptAmount"]
-        f = functional(amt, rate)
+        f = functional(amt, rate, ccy)
         lines = [(bank, f, amt, ccy, rate, d, "Bank", ref),
                  (ctx.accounts["revenue_service"][0], -f, -amt, ccy, rate, d, "Miscellaneous receipt", ref)]
     else:  # Adjustment: each distribution changes the named document by DistributionAmount
@@ -85,12 +85,12 @@ def _post_ap(ctx: CompanyCtx, e: dict, typ: str) -> dict:
     lines = []
     if typ == "MiscellaneousPayment":
         amt = e["CheckAmountInBankCurrency"]
-        f = functional(amt, rate)
+        f = functional(amt, rate, ccy)
         lines.append((bank, -f, -amt, ccy, rate, d, "Bank", ref))
         for a in e["AppliedPayments"]:
             for dist in a["AdjustmentGLDistributions"]:
                 x = dist["DistributionAmount"]
-                fx = f if x == amt else functional(x, rate)
+                fx = f if x == amt else functional(x, rate, ccy)
                 lines.append((dist["DistributionGLAccount"], fx, x, ccy, rate, d, "Miscellaneous payment", ref))
         diff = -sum((x[1] for x in lines), ZERO)
         if diff:

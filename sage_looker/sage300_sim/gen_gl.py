@@ -35,7 +35,7 @@ def settle(doc: Doc, amt: Decimal, d: dt.date) -> Decimal:
     if abs(amt) >= abs(doc.open_posted):
         fc = doc.func_open_posted
     else:
-        fc = functional(amt, doc.rate)
+        fc = functional(amt, doc.rate, doc.currency)
     doc.open_posted -= amt
     doc.func_open_posted -= fc
     doc.events.append((d, -amt, -fc))
@@ -85,11 +85,12 @@ def _post_document(ctx: CompanyCtx, ledger: str, inv: dict) -> dict:
     doc.posted = True
     doc.meta.update(batch=inv["BatchNumber"], entry=inv["EntryNumber"], posting=inv["PostingDate"],
                     fiscal=(inv["FiscalYear"], inv["FiscalPeriod"]), terms=inv.get("Terms", ""),
-                    invoice_total=signed_total(inv), invoice_func=functional(signed_total(inv), inv["ExchangeRate"]),
+                    invoice_total=signed_total(inv),
+                    invoice_func=functional(signed_total(inv), inv["ExchangeRate"], inv["CurrencyCode"]),
                     transaction_type=inv.get("TransactionType", ""))
     ccy, rate, d, number = inv["CurrencyCode"], inv["ExchangeRate"], inv["PostingDate"], inv["DocumentNumber"]
     total, tax = inv["DocumentTotalIncludingTax"], inv["TaxTotal"]
-    func_total, func_tax = functional(total, rate), functional(tax, rate)
+    func_total, func_tax = functional(total, rate, ccy), functional(tax, rate, ccy)
     # Invoices and debit notes: AP debits expense and credits the control account, AR the reverse.
     sign = Decimal(-1 if inv["DocumentType"] == "CreditNote" else 1) * (1 if ledger == "AP" else -1)
     details = inv["InvoiceDetails"]
@@ -101,7 +102,7 @@ def _post_document(ctx: CompanyCtx, ledger: str, inv: dict) -> dict:
         nets = [x["ExtendedAmountWithoutTIP"] for x in details]
         accts = [x["RevenueAccount"] for x in details]
         tax_acct, control = ctx.accounts["tax_payable"][0], ctx.accounts["ar_control"][0]
-    funcs = spread(func_total - func_tax, [functional(n, rate) for n in nets])
+    funcs = spread(func_total - func_tax, [functional(n, rate, ccy) for n in nets])
     desc = f"{inv['DocumentType']} {number}"
     lines: list[Line] = [(a, sign * f, sign * n, ccy, rate, d, desc, number)
                          for a, f, n in zip(accts, funcs, nets, strict=True)]
@@ -115,8 +116,8 @@ def _post_document(ctx: CompanyCtx, ledger: str, inv: dict) -> dict:
     else:
         amt = -total if inv["DocumentType"] == "CreditNote" else total
         doc.open_posted += amt
-        doc.func_open_posted += functional(amt, rate)
-        doc.events.append((doc.date, amt, functional(amt, rate)))
+        doc.func_open_posted += functional(amt, rate, ccy)
+        doc.events.append((doc.date, amt, functional(amt, rate, ccy)))
         lines.append((control, -sign * func_total, -sign * total, ccy, rate, d, desc, number))
     for x in details:
         cogs = x.get("COGSAmount") or ZERO
@@ -145,7 +146,7 @@ def _post_cash(ctx: CompanyCtx, ledger: str, rec: dict, bank_amt: Decimal, bank_
         fc = settle(ctx.docs[(ledger, number)], amt, d)
         lines.append((control, s * fc, s * amt, ccy, rate, d, f"Applied to {number}", ref))
     if unapplied:
-        fu = functional(unapplied, rate)
+        fu = functional(unapplied, rate, ccy)
         prev = ctx.unapplied.get(party, (ZERO, ZERO))
         ctx.unapplied[party] = (prev[0] + unapplied, prev[1] + fu)
         # Sage keeps unapplied cash as a document of its own (type "UnappliedCash", negative), numbered

@@ -125,7 +125,9 @@ def _accounts(ctx: CompanyCtx) -> None:
                     "AccountGroupSortCode": group, "AllocationPercentTotal": Decimal("0.00"),
                     "AccountValidCurrencies": [
                         {**ctx.fw, "AccountNumber": unformatted, "CurrencyCode": c,
-                         "RevaluationSwitch": "Donotrevalue", "RevaluationCode": ""}
+                         # the foreign bank balance is revalued at period end (gen_ledger.revaluation_entries)
+                         "RevaluationSwitch": "Revalue" if role == "bank_fx" and c == fx else "Donotrevalue",
+                         "RevaluationCode": "SP" if role == "bank_fx" and c == fx else ""}
                         for c in ((ctx.currency, fx) if multi else ())
                     ],
                     "ControlAccountSubledgers": [

@@ -65,6 +65,7 @@ def build_company(ctx: CompanyCtx) -> None:
         d += DAY
     post_subledgers(ctx)
     posted = build_gl(ctx)
+    posted.extend(revalue(ctx, posted))
     posted.extend(close_years(ctx, posted))
     for rec in posted:
         ctx.emit("GLPostedTransactions", rec)
@@ -109,6 +110,17 @@ def build_gl(ctx: CompanyCtx) -> list[dict]:
     out: list[dict] = []
     for day, rec in to_post:
         out.extend(post_gl(ctx, rec, posting_seq(ctx, "GL", day)))
+    return out
+
+
+def revalue(ctx: CompanyCtx, posted: list[dict]) -> list[dict]:
+    """Period-end GL revaluation of the foreign-currency bank account: a posted GL batch per period end."""
+    out: list[dict] = []
+    for end, lines in gen_ledger.revaluation_entries(ctx, posted):
+        e = entry("GL", "RV", f"Revaluation {end.isoformat()}", lines[0][7], "", end, end, lines)
+        rec = ctx.emit("GLJournalBatches", gl_batch(ctx, end, "GL", f"Revaluation {end.isoformat()}", [e], "Posted",
+                                                     end + DAY))
+        out.extend(post_gl(ctx, rec, posting_seq(ctx, "GL", end + DAY)))
     return out
 
 

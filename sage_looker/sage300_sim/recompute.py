@@ -20,7 +20,7 @@ def ensure_doc(ctx: CompanyCtx, ledger: str, inv: dict) -> None:
     if doc is None:
         ctx.docs[key] = Doc(ledger, inv["DocumentNumber"], inv.get("VendorNumber") or inv.get("CustomerNumber"),
                             inv["DocumentType"], inv["CurrencyCode"], inv["ExchangeRate"], inv["DocumentDate"],
-                            inv["DueDate"], total, functional(total, inv["ExchangeRate"]),
+                            inv["DueDate"], total, functional(total, inv["ExchangeRate"], inv["CurrencyCode"]),
                             ZERO if credit else total, schedules=schedules)
         return
     if doc.posted:
@@ -31,7 +31,7 @@ def ensure_doc(ctx: CompanyCtx, ledger: str, inv: dict) -> None:
     else:
         doc.open_entered = total
         doc.schedules = schedules
-    doc.total, doc.func_total = total, functional(total, doc.rate)
+    doc.total, doc.func_total = total, functional(total, doc.rate, doc.currency)
 
 
 def ap_totals(ctx: CompanyCtx, inv: dict) -> None:
@@ -39,8 +39,10 @@ def ap_totals(ctx: CompanyCtx, inv: dict) -> None:
     before = sum((x["DistributedAmountBeforeTaxes"] for x in lines), ZERO)
     tax = sum((x["TaxTotal"] for x in lines), ZERO)
     total, rate = before + tax, inv["ExchangeRate"]
-    func_total = functional(total, rate)
-    funcs = spread(func_total - functional(tax, rate), [functional(x["DistributedAmount"], rate) for x in lines])
+    ccy = inv["CurrencyCode"]
+    func_total = functional(total, rate, ccy)
+    funcs = spread(func_total - functional(tax, rate, ccy),
+                   [functional(x["DistributedAmount"], rate, ccy) for x in lines])
     for x, f in zip(lines, funcs, strict=True):
         x["FunctionalDistributedAmount"] = f
     inv.update(TaxTotal=tax, DocumentTotalBeforeTaxes=before, DocumentTotalIncludingTax=total,
@@ -59,9 +61,9 @@ def ar_totals(ctx: CompanyCtx, inv: dict) -> None:
     if scheds:
         scheds[-1]["AmountDue"] = total - sum((s["AmountDue"] for s in scheds[:-1]), ZERO)
         for s in scheds:
-            s["FunctionalAmountDue"] = functional(s["AmountDue"], inv["ExchangeRate"])
+            s["FunctionalAmountDue"] = functional(s["AmountDue"], inv["ExchangeRate"], inv["CurrencyCode"])
     inv.update(TaxTotal=tax, DocumentTotalBeforeTax=before, DocumentTotalIncludingTax=total, AmountDue=total,
-               TaxAmount1=tax, FunctionalAmountDue=functional(total, inv["ExchangeRate"]))
+               TaxAmount1=tax, FunctionalAmountDue=functional(total, inv["ExchangeRate"], inv["CurrencyCode"]))
     ensure_doc(ctx, "AR", inv)
 
 
@@ -88,15 +90,16 @@ def cash_delta(ctx: CompanyCtx, resource: str, entry: dict, delta: Decimal) -> N
     if ap:
         line["PaymentAmount"] += delta
         total = sum((a["PaymentAmount"] for a in entry["AppliedPayments"]), ZERO)
-        entry.update(CheckAmountInBankCurrency=total, CheckAmountInVendorCurrency=total,
-                     FunctionalPaymentAmount=functional(total, ctx.rate(entry["VendorCurrencyCode"],
-                                                                         entry["PostingDate"])))
+        entry.update(CheckAmountInBankCurrency=total, CheckAmountInVendorCurrency=total)
+        ccy = entry["VendorCurrencyCode"]
+        entry["FunctionalPaymentAmount"] = functional(total, ctx.rate(ccy, entry["PostingDate"]), ccy)
     else:
         line["CustomerReceiptAmount"] += delta
         applied = sum((a["CustomerReceiptAmount"] for a in entry["AppliedReceiptsAdjustments"]), ZERO)
         total = applied + entry["CustomerUnappliedAmount"]
         entry.update(BankReceiptAmount=total, CustomerReceiptAmount=total, TotalCustomerAmountApplied=applied,
-                     FunctionalReceiptAmount=functional(total, entry["CustomerExchangeRate"]))
+                     FunctionalReceiptAmount=functional(total, entry["CustomerExchangeRate"],
+                                                        entry["CustomerCurrencyCode"]))
 
 
 def batch_total(resource: str, rec: dict) -> None:

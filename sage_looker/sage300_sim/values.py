@@ -29,8 +29,23 @@ def qty(n: int) -> Decimal:
     return Decimal(n).quantize(Decimal("0.0000"))
 
 
-def functional(amount: Decimal, rate: Decimal) -> Decimal:
-    """Source amount × exchange rate (Sage's default "multiply" operator), rounded to cents."""
+# Sage's RateOperator: how a currency's rate turns a source amount into functional currency. The rate table
+# decides it per currency pair; here SAMINC (USD) quotes CAD the way Canadian banks do, as CAD per USD (about
+# 1.35), so its CAD amounts are divided by the rate; everything else multiplies. A currency's own
+# functional documents carry rate 1, where both operators agree.
+MULTIPLY, DIVIDE = 1, 2
+DIVIDE_QUOTED = frozenset({"CAD"})
+
+
+def rate_operator(currency: str) -> int:
+    return DIVIDE if currency in DIVIDE_QUOTED else MULTIPLY
+
+
+def functional(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """Source amount in `currency` at its exchange rate, × or ÷ by the currency's rate operator, rounded
+    half-up to cents as Sage stores functional amounts."""
+    if rate_operator(currency) == DIVIDE:
+        return money(amount / rate)
     return money(amount * rate)
 
 
@@ -96,7 +111,7 @@ class FiscalCalendar:
 class RateTable:
     """Daily spot rates foreign → functional: a deterministic random walk per currency pair."""
 
-    _BASE = {("USD", "CAD"): Decimal("1.3500000"), ("CAD", "USD"): Decimal("0.7400000")}
+    _BASE = {("USD", "CAD"): Decimal("1.3500000"), ("CAD", "USD"): Decimal("1.3500000")}  # CAD/USD: divide
 
     def __init__(self, functional_ccy: str, start: dt.date, end: dt.date, seed: int) -> None:
         self.functional = functional_ccy

@@ -91,7 +91,7 @@ def gl_by_account(db, company: str) -> dict[str, Decimal]:
 
 def margin(db, company: str) -> dict[str, tuple[Decimal, Decimal]]:
     """functional currency → (revenue, cost) of invoiced sales: lines of posted AR invoices and debit notes (+)
-    and credit notes (−), revenue = ExtendedAmountWithoutTIP at the document's rate, cost = COGSAmount."""
+    and credit notes (−), revenue = ExtendedAmountWithoutTIP at the document's rate (÷ for a divide-quoted currency), cost = COGSAmount."""
     out: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     ccy = db.config.currency_of(company)
     for b in db.records(company, "ARInvoiceBatches"):
@@ -100,7 +100,9 @@ def margin(db, company: str) -> dict[str, tuple[Decimal, Decimal]]:
         for inv in b["Invoices"]:
             sign = -1 if inv["DocumentType"] == "CreditNote" else 1
             for x in inv["InvoiceDetails"]:
-                out[ccy][0] += sign * (x["ExtendedAmountWithoutTIP"] * inv["ExchangeRate"]).quantize(
-                    Decimal("0.01"), rounding=ROUND_HALF_UP)
+                net, rate = x["ExtendedAmountWithoutTIP"], inv["ExchangeRate"]
+                # the simulator's rate table quotes its CAD rate in SAMINC as CAD per USD (divide)
+                converted = net / rate if inv["CurrencyCode"] != ccy and inv["CurrencyCode"] == "CAD" else net * rate
+                out[ccy][0] += sign * converted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 out[ccy][1] += sign * (x.get("COGSAmount") or ZERO)
     return {k: (v[0], v[1]) for k, v in out.items()}

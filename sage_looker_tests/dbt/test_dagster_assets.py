@@ -49,7 +49,8 @@ def test_looker_specs_hang_off_the_dbt_models(project):
     specs = {s.key: s for s in build_looker_dashboard_specs(manifest_path=project.manifest_path)}
     dashboards = {k for k in specs if k.path[:2] == ["looker", "dashboard"]}
     assert {k.path[-1] for k in dashboards} == {"ap_aging", "ar_collections", "cash_flow_forecast",
-                                                "margin_by_product_line", "inventory_turnover"}
+                                                "margin_by_product_line", "inventory_turnover",
+                                                "financial_statements", "working_capital", "budget_vs_actual"}
     for key, spec in specs.items():
         deps = {d.asset_key for d in spec.deps}
         assert deps, key

@@ -118,6 +118,78 @@ def test_tie_out_equals_sage_balances_and_the_gl(loaded, ledger):
         assert truth_func == sage_balance == posted + pending  # the simulator's own books agree
 
 
+def _control_by_currency(sim, co, ledger, as_of=TODAY):
+    """currency → (posted, pending) functional amounts of the control accounts' lines in that source currency
+    whose journal entry is dated (DocumentDate) on or before `as_of`, from the simulator's GL batches (signed as
+    the subledger)."""
+    controls = tl.control_accounts(sim.db, co, ledger)
+    sign = -1 if ledger == "AP" else 1
+    out = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for b in sim.db.records(co, "GLJournalBatches"):
+        for h in b["JournalHeaders"]:
+            if h["DocumentDate"] > as_of:
+                continue
+            for x in h["JournalDetails"]:
+                if x["AccountNumber"] in controls:
+                    out[x["SourceCurrency"]][0 if b["Status"] == "Posted" else 1] += sign * x["Amount"]
+    return out
+
+
+@pytest.mark.parametrize("ledger", ["AR", "AP"])
+def test_tie_out_per_currency_equals_sage_balances_and_the_gl(loaded, ledger):
+    """Per company and currency (SAMINC's CAD parties are quoted with a divide rate): the aging, Sage's party
+    balances and the control accounts' lines in that currency agree, to the cent."""
+    sim, path, _ = loaded
+    masters = "ARCustomers" if ledger == "AR" else "APVendors"
+    for co in sim.config.companies:
+        ccy_of = {m["CustomerNumber" if ledger == "AR" else "VendorNumber"]: m["CurrencyCode"]
+                  for m in sim.db.records(co, masters)}
+        truth = defaultdict(Decimal)
+        for party, (_, func) in tl.party_balances(sim.db, co, ledger, TODAY).items():
+            truth[ccy_of[party]] += func
+        sage = defaultdict(Decimal)
+        for m in sim.db.records(co, masters):
+            sage[m["CurrencyCode"]] += m["BalanceDueInFunctionalCurrency"]
+        gl = _control_by_currency(sim, co, ledger)
+        got = {r[0]: r[1:] for r in q(path, """
+            select currency_code, aging_balance, party_balance, gl_control_balance, gl_pending
+            from marts.subledger_tie_out
+            where company_id = ? and ledger = ? and as_of_date = ? and currency_code is not null""",
+            co, ledger, TODAY)}
+        assert len(got) == 2, (co, got)  # the functional currency and the foreign one
+        for ccy, row in got.items():
+            assert row == (truth[ccy], sage[ccy], gl[ccy][0], gl[ccy][1]), (co, ccy, row)
+            assert truth[ccy] == sage[ccy] == gl[ccy][0] + gl[ccy][1]  # the simulator's own books agree
+
+
+@pytest.mark.parametrize("ledger", ["AR", "AP"])
+def test_tie_out_holds_on_every_as_of_date(loaded, ledger):
+    """On each as-of date in the loaded window (not only today): per company and currency the aging equals the
+    simulator's documents as of D and the control accounts' GL lines dated on or before D (posted + unposted);
+    Sage's party balances are compared only where they apply (today)."""
+    sim, path, _ = loaded
+    masters = "ARCustomers" if ledger == "AR" else "APVendors"
+    for co in sim.config.companies:
+        ccy_of = {m["CustomerNumber" if ledger == "AR" else "VendorNumber"]: m["CurrencyCode"]
+                  for m in sim.db.records(co, masters)}
+        for as_of in AS_OF:
+            truth = defaultdict(Decimal)
+            for party, (_, func) in tl.party_balances(sim.db, co, ledger, as_of).items():
+                truth[ccy_of[party]] += func
+            gl = _control_by_currency(sim, co, ledger, as_of)
+            got = {r[0]: r[1:] for r in q(path, """
+                select coalesce(currency_code, 'all'), aging_balance, party_balance, gl_control_balance, gl_pending
+                from marts.subledger_tie_out where company_id = ? and ledger = ? and as_of_date = ?""",
+                co, ledger, as_of)}
+            assert set(got) == {"all", *truth}, (co, as_of, got)
+            for ccy, (aging, party, posted, pending) in got.items():
+                want = sum(truth.values(), Decimal(0)) if ccy == "all" else truth[ccy]
+                want_gl = [sum(v[i] for v in gl.values()) for i in (0, 1)] if ccy == "all" else gl[ccy]
+                assert (aging, posted, pending) == (want, *want_gl), (co, as_of, ccy)
+                assert aging == posted + pending
+                assert (party is None) == (as_of != TODAY), (co, as_of, ccy, party)
+
+
 def test_trial_balance_equals_the_simulators_gl(loaded):
     sim, path, _ = loaded
     for co in sim.config.companies:
@@ -147,3 +219,103 @@ def test_year_end_close_posts_to_each_departments_retained_earnings(loaded):
             if fy == 2025 and fp <= 12 and acct in sim.db.ctx[co].accounts["_income"]:
                 by_dept[acct[4:7]] += amt
         assert {a[4:7]: n for a, n in closed} == dict(by_dept)  # each department's 2025 income, to its account
+
+
+def _statement_lines():
+    """account natural number → (statement line) from the seed the user edits (data, not the model's SQL)."""
+    import csv
+
+    from sage_looker.dbt_project import PROJECT_DIR
+
+    with open(PROJECT_DIR / "seeds" / "gl_statement_lines.csv", newline="") as f:
+        ranges = [(int(r["account_from"]), int(r["account_to"]), r["statement_line"]) for r in csv.DictReader(f)]
+    return lambda acct: next(line for lo, hi, line in ranges if lo <= int(acct[:4]) <= hi)
+
+
+def _truth_lines(sim, co):
+    """(fiscal year, period, line) → year-to-date figure from the simulator's posted GL batches: balance-sheet
+    lines their closing balance, income-statement lines Σ periods 1..p without the closing period."""
+    line_of = _statement_lines()
+    kind = {a["UnformattedAccount"]: a["AccountType"] for a in sim.db.records(co, "GLAccounts")}
+    bal = tl.account_balances(sim.db, co)
+    out = defaultdict(Decimal)
+    for (acct, fy, fp), closing in bal.items():
+        income = kind[acct] == "IncomeStatement"
+        if income and fp == 15:
+            closing = bal[(acct, fy, 14)]
+        out[(fy, fp, line_of(acct))] += closing
+        if income:
+            out[(fy, fp, "Current year earnings")] += bal[(acct, fy, fp)]
+    return out, bal, line_of, kind
+
+
+def test_statements_and_prior_year_comparatives_equal_the_simulators_gl(loaded):
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        want, *_ = _truth_lines(sim, co)
+        got = q(path, """select fiscal_year, fiscal_period, statement_line, ytd_amount, prior_year_ytd_amount
+                         from marts.fin_statements where company_id = ? and fiscal_period <> 13""", co)
+        assert {r[0] for r in got} >= {2025, 2026}, co  # two fiscal years: comparatives exist
+        shown = {(r[0], r[1], r[2]) for r in got}
+        missing = [k for k, v in want.items() if v and k[0] in {r[0] for r in got} and k[1] != 13 and k not in shown]
+        assert not missing, (co, missing[:5])
+        for fy, fp, line, ytd, prior in got:
+            assert ytd == want.get((fy, fp, line), 0), (co, fy, fp, line)
+            if (fy - 1, fp, line) in want or fy - 1 in {r[0] for r in got}:
+                assert prior == want.get((fy - 1, fp, line), 0), (co, fy, fp, line, "prior")
+        net_income = q(path, """select sum(reported_ytd_amount) from marts.fin_statements
+                                where company_id = ? and fiscal_year = 2025 and fiscal_period = 12
+                                  and statement = 'income_statement'""", co)[0][0]
+        assert net_income == -want[(2025, 12, "Current year earnings")] != 0
+
+
+def test_dso_and_dpo_equal_the_simulators_balances(loaded):
+    """DSO = AR control closing / period revenue × days; DPO = AP control closing (owed) / period COGS × days,
+    from the simulator's GL batches and its fiscal calendar, rounded half-up to 0.1 day; no period after the
+    latest as-of date."""
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        _, bal, line_of, kind = _truth_lines(sim, co)
+        ar, ap = tl.control_accounts(sim.db, co, "AR"), tl.control_accounts(sim.db, co, "AP")
+        cal = sim.db.ctx[co].cal
+        got = q(path, """select fiscal_year, fiscal_period, ar_balance, revenue, dso_days, ap_balance, cogs, dpo_days
+                         from marts.working_capital_days where company_id = ?""", co)
+        assert len(got) >= 24, co
+        assert max((fy, fp) for fy, fp, *_ in got) == tuple(int(x) for x in cal.period_of(max(AS_OF))), co
+        checked = 0
+        for fy, fp, ar_bal, revenue, dso, ap_bal, cogs, dpo in got:
+            def net(line):
+                return sum((v - bal.get((a, y, p - 1), Decimal(0)) if p > 1 else v
+                            for (a, y, p), v in bal.items() if y == fy and p == fp and kind[a] == "IncomeStatement"
+                            and line_of(a) == line), Decimal(0))
+            want_ar = sum((v for (a, y, p), v in bal.items() if a in ar and y == fy and p == fp), Decimal(0))
+            want_ap = -sum((v for (a, y, p), v in bal.items() if a in ap and y == fy and p == fp), Decimal(0))
+            want_rev, want_cogs = -net("Revenue"), net("Cost of goods sold")
+            start, end = cal.periods(fy)[fp - 1]
+            days = (min(end, max(AS_OF)) - start).days + 1  # the current period counts its days so far
+            assert (ar_bal, revenue, ap_bal, cogs) == (want_ar, want_rev, want_ap, want_cogs), (co, fy, fp)
+            if want_rev > 0 and want_cogs > 0:
+                checked += 1
+                assert dso == (want_ar * days / want_rev).quantize(Decimal("0.1"), "ROUND_HALF_UP"), (co, fy, fp)
+                assert dpo == (want_ap * days / want_cogs).quantize(Decimal("0.1"), "ROUND_HALF_UP"), (co, fy, fp)
+        assert checked >= 20, co
+
+
+def test_budget_vs_actual_equals_the_simulators_budget_and_gl(loaded):
+    """budget = the simulator's Budget1 fiscal-set record, actual = its posted GL batches' net change of the
+    period, per income-statement account and period; variance = actual − budget."""
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        _, bal, _, kind = _truth_lines(sim, co)
+        budget = {(fs["AccountNumber"], int(fs["FiscalSetYear"]), n): fs[f"NetPeriod{n}"]
+                  for fs in sim.db.records(co, "GLAccountFiscalSets") if fs["FiscalSetDesignator"] == "Budget1"
+                  for n in range(1, 13)}
+        got = q(path, """select account_code, fiscal_year, fiscal_period, budget_amount, actual_amount, variance
+                         from marts.budget_vs_actual where company_id = ?""", co)
+        assert sum(1 for r in got if r[3]) >= 100, co
+        for acct, fy, fp, b, a, v in got:
+            assert kind[acct] == "IncomeStatement"
+            want_a = bal.get((acct, fy, fp), Decimal(0)) - (bal.get((acct, fy, fp - 1), Decimal(0)) if fp > 1 else 0)
+            assert (b, a, v) == (budget.get((acct, fy, fp), 0), want_a, want_a - budget.get((acct, fy, fp), 0)), (
+                co, acct, fy, fp)
+        assert {(a, y, p) for a, y, p, *_ in got} >= {k for k, x in budget.items() if x}

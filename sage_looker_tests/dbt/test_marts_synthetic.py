@@ -112,6 +112,12 @@ def test_tie_out_to_sage_balances(built):
     got = q(built, """select as_of_date, company_id, ledger, aging_balance, party_balance
                       from marts.subledger_tie_out where currency_code is null order by 1, 2, 3""")
     assert got == [
+        # SAMINC's GL is loaded from before D1, so D1 is tied out too (to the GL; Sage's party balances are
+        # today's, so not compared: None). AP at 03-15: INV-A 1000 − 400 (02-20) − CN-1 100 (03-10) = 500,
+        # + INV-B 500 (its 200 comes 03-20) = 1000. AR: IN-1 1500 − 900 = 600, CR-1 −200 (applied 04-10), IN-3 50,
+        # PY-1 −100, IN-4 150, IN-5 400, PP-1 −300, IN-6 80 − 30 = 50, IN-7 900 − 350 = 550 → 1200.
+        (D1, "SAMINC", "AP", D("1000.00"), None),
+        (D1, "SAMINC", "AR", D("1200.00"), None),
         # SAMLTD AP's last activity is 03-01: D1 is already "current"; X-1 700.005 × 1.35 = 945.01
         (D1, "SAMLTD", "AP", D("945.01"), D("945.010")),
         # AP: 500 + 300 − 100 prepaid = 700; AR: 350 (1100) + 150 (1200) + 700 (1300) = 1200

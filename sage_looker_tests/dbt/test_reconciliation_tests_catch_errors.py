@@ -88,3 +88,26 @@ def test_tie_out_and_orphan_errors_name_the_party_and_the_document(built, tmp_pa
         ("AR", "SAMINC", "1300", Decimal("650"), Decimal("700.01"), Decimal("-50.01"))]
     orphans = _compiled_rows(target, path, "assert_applications_match_posted_documents")
     assert [(r[0], r[1], r[2], r[3]) for r in orphans] == [("AR", "SAMINC", "1300", "IN-6")]
+
+
+def test_an_unbalanced_balance_sheet_is_an_error(built, tmp_path):
+    """0.01 moved onto one balance-sheet line of one period: assert_balance_sheet_balances fails (error) and its
+    row names the period and the figures."""
+    path = built.copy(tmp_path)
+    con = duckdb.connect(str(path))
+    try:
+        (period,) = con.execute("""select min(fiscal_year * 100 + fiscal_period) from marts.fin_statements
+                                   where company_id = 'SAMINC' and statement = 'balance_sheet'
+                                     and ytd_amount <> 0""").fetchone()
+        con.execute("""update marts.fin_statements set ytd_amount = ytd_amount + 0.01
+                       where company_id = 'SAMINC' and statement_line = 'Cash and bank'
+                         and fiscal_year * 100 + fiscal_period = ?""", [period])
+    finally:
+        con.close()
+    target = tmp_path / "target"
+    run = run_dbt(["test", "--select", "fin_statements"], warehouse=path, target_path=target,
+                  vars={"as_of_dates": AS_OF_DATES})
+    assert not run.ok
+    assert "assert_balance_sheet_balances" in {r["unique_id"].split(".")[2] for r in run.failures()}
+    rows = _compiled_rows(target, path, "assert_balance_sheet_balances")
+    assert [(r[1] * 100 + r[2], r[3]) for r in rows] == [(period, Decimal("0.01"))]

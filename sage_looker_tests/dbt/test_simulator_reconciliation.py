@@ -180,3 +180,42 @@ def test_raw_tables_match_simulator_truth(loaded):
             want = t["tables"][table]
             assert n == want["rows"], (co, table)
             assert (s or Decimal(0)) == Decimal(want["sums"][col] or 0), (co, table)
+
+
+@pytest.mark.parametrize("as_of", AS_OF, ids=str)
+def test_forecast_starts_from_gl_cash_and_carries_open_po_commitments(loaded, as_of):
+    """starting_cash = the simulator's posted GL lines on its bank accounts dated ≤ D (the foreign bank account in
+    its own currency, the operating account in functional currency); po_commitments = Σ (ordered − received) ×
+    unit cost of the lines of open purchase orders dated ≤ D, from the simulator's PO records; projected cash
+    after the last week = starting cash + AR − AP − commitments."""
+    sim, path, _ = loaded
+    for co in sim.config.companies:
+        ctx = sim.db.ctx[co]
+        cash = {}
+        for ccy, (_, acct) in ctx.banks.items():
+            multi = acct == ctx.accounts["bank_fx"][0]
+            for b in sim.db.records(co, "GLJournalBatches"):
+                if b["Status"] != "Posted":
+                    continue
+                for h in b["JournalHeaders"]:
+                    for x in h["JournalDetails"]:
+                        if x["AccountNumber"] == acct and x["JournalDate"] <= as_of:
+                            key = x["SourceCurrency"] if multi else ctx.currency
+                            cash[key] = cash.get(key, Decimal(0)) + (x["SourceCurrencyAmount"] if multi else x["Amount"])
+        po = {}
+        for h in sim.db.records(co, "POPurchaseOrders"):
+            if h["PurchaseOrderDate"] <= as_of and h["Status"] != "Completed":
+                for x in h["PurchaseOrderLines"]:
+                    open_qty = x["QuantityOrdered"] - x["QuantityReceived"]
+                    if open_qty > 0:
+                        po[h["CurrencyCode"]] = po.get(h["CurrencyCode"], Decimal(0)) + (open_qty * x["UnitCost"]).quantize(
+                            Decimal("0.001"))
+        got = {r[0]: r[1:] for r in rows(path, """
+            select currency_code, max(starting_cash), sum(po_commitments), sum(inflows) - sum(outflows)
+                   - sum(po_commitments) + max(starting_cash), max(case when week_label = 'beyond' then projected_cash end)
+            from marts.cash_flow_forecast where company_id = ? and as_of_date = ? group by 1""", [co, as_of])}
+        assert any(cash.values()) and (po or as_of != TODAY), (co, po, cash)  # POs older than ~3 weeks are received
+        for ccy in set(cash) | set(po):
+            start, commitments, want_end, end = got[ccy]
+            assert (start, commitments) == (cash.get(ccy, Decimal(0)), po.get(ccy, Decimal(0))), (co, ccy, got[ccy])
+            assert end == want_end

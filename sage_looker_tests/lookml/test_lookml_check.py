@@ -12,7 +12,8 @@ import pytest
 from sage_looker.dbt_project import LOOKML_DIR, MARTS_SCHEMA
 from sage_looker.lookml_check import DuckDBColumns, check_lookml, information_schema_lister, load_project
 
-MORNING_DASHBOARDS = {"ap_aging", "ar_collections", "cash_flow_forecast", "margin_by_product_line", "inventory_turnover"}
+MORNING_DASHBOARDS = {"ap_aging", "ar_collections", "cash_flow_forecast", "margin_by_product_line", "inventory_turnover",
+                      "financial_statements", "working_capital", "budget_vs_actual"}
 
 
 @pytest.fixture()

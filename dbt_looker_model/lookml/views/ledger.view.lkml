@@ -55,7 +55,8 @@ view: subledger_tie_out {
   dimension: tie_out_key { primary_key: yes hidden: yes type: string sql: ${TABLE}.tie_out_key ;; }
   dimension: company_id { type: string sql: ${TABLE}.company_id ;; }
   dimension: ledger { type: string sql: ${TABLE}.ledger ;; }
-  dimension: currency_code { description: "Party currency; empty = company total (with the GL)" type: string sql: ${TABLE}.currency_code ;; }
+  dimension: currency_code { description: "Party currency (the GL side from the control accounts' Equivalent fiscal sets); empty = company total" type: string sql: ${TABLE}.currency_code ;; }
+  dimension: control_accounts { description: "The AR/AP control accounts the GL side sums" type: string sql: ${TABLE}.control_accounts ;; }
   dimension: currency_basis { type: string sql: ${TABLE}.currency_basis ;; }
   dimension: functional_currency { type: string sql: ${TABLE}.functional_currency ;; }
   dimension_group: as_of { type: time timeframes: [raw, date] datatype: date convert_tz: no sql: ${TABLE}.as_of_date ;; }

@@ -119,4 +119,7 @@ view: cash_flow_forecast {
   measure: outflows { type: sum sql: ${TABLE}.outflows ;; value_format_name: decimal_2 }
   measure: net_flow { type: sum sql: ${TABLE}.net_flow ;; value_format_name: decimal_2 }
   measure: cumulative_net_flow { description: "Per company and currency; do not sum across currencies" type: sum sql: ${TABLE}.cumulative_net_flow ;; value_format_name: decimal_2 }
+  measure: po_commitments { description: "Open purchase-order lines (ordered − received × unit cost) by expected arrival" type: sum sql: ${TABLE}.po_commitments ;; value_format_name: decimal_2 }
+  measure: starting_cash { description: "Posted GL balance of the cash accounts at the end of the as-of date (same on every week row)" type: max sql: ${TABLE}.starting_cash ;; value_format_name: decimal_2 }
+  measure: projected_cash { description: "Starting cash + inflows − outflows − PO commitments to the end of the week; one company and currency" type: sum sql: ${TABLE}.projected_cash ;; value_format_name: decimal_2 }
 }
