@@ -16,7 +16,7 @@ from sage_looker.defs.looker.assets import REFRESH_KEY, build_looker_refresh_ass
 from sage_looker.defs.embedded import embedded_problems
 from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.assets import build_sage300_assets
-from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
+from sage_looker.defs.sage300.config import ConfigError, PlatformConfig, resolve_start_date
 from sage_looker.defs.sage300.inventory import build_inventory_snapshot_asset
 from sage_looker.defs.sage300.jobs import ALL_JOBS, build_refresh_job
 from sage_looker.defs.sage300.partitions import build_partitions
@@ -36,6 +36,7 @@ def _configuration() -> tuple[PlatformConfig, object]:
     problems, config, sage300, looker = [], None, None, None
     try:
         config = PlatformConfig.from_env()
+        config = resolve_start_date(config)
     except ConfigError as exc:
         problems.append(str(exc))
     try:
