@@ -53,6 +53,18 @@ def test_close_window_schedule_runs_only_near_period_ends(platform):
     assert requests == [] and "outside" in skip
 
 
+def test_close_window_never_requests_a_day_the_partition_calendar_has_not_opened(platform, monkeypatch):
+    from dagster._core.test_utils import freeze_time
+
+    # Partitions follow UTC; Auckland (UTC+13 in November) is already on Nov 30 at 11:30 UTC on Nov 29, when
+    # the last partition is Nov 29. A request for SAMINC|2026-11-30 would fail the tick.
+    p = make_platform(platform.sim, platform.home / "nz", monkeypatch, SAGE300_COMPANY_TIMEZONES="SAMINC=Pacific/Auckland")
+    when = dt.datetime(2026, 11, 29, 11, 30, tzinfo=dt.timezone.utc)
+    with freeze_time(when):
+        requests, skip = _evaluate(p.defs, "sage300_saminc_close_window", when, p.instance)
+    assert requests == [] and "2026-11-30 has no partition yet" in skip and "future" in skip
+
+
 @pytest.fixture
 def live(tmp_path, monkeypatch):
     # The sensor compares Sage's edit dates with today, so this simulator lives in the real present.
@@ -88,6 +100,37 @@ def test_an_edit_to_an_old_open_batch_reruns_only_that_partition(live):
     assert json.loads(changed.cursor)["APInvoiceBatches|SAMLTD"]["since"] == today.isoformat()
 
     assert tick(changed.cursor).run_requests == []  # the same edit is not requested twice
+
+
+def test_future_and_pre_start_documents_are_reported_and_the_cursor_moves_on(live):
+    sensor = live.defs.resolve_sensor_def(SENSOR_NAME)
+    resources = {"sage300": live.defs.resources["sage300"]}
+
+    def tick(cursor=None):
+        with dg.build_sensor_context(instance=live.instance, cursor=cursor, resources=resources,
+                                     repository_def=live.defs.get_repository_def()) as ctx:
+            return sensor.evaluate_tick(ctx)
+
+    today = live.sim.db.today
+    first = tick()
+    # make_platform's first partition is today − 60 (SAGE300_START_DATE); the last is today.
+    db = live.sim.db
+    future = db.redate_batch("SAMLTD", "APInvoiceBatches", db.insert_batch("SAMLTD", "APInvoiceBatches")["BatchNumber"],
+                             today + dt.timedelta(days=10))  # a typo in the year, a post-dated batch
+    ancient = db.redate_batch("SAMLTD", "APInvoiceBatches", db.insert_batch("SAMLTD", "APInvoiceBatches")["BatchNumber"],
+                              today - dt.timedelta(days=90))
+    fine = live.sim.db.insert_batch("SAMLTD", "APInvoiceBatches", batch_date=today - dt.timedelta(days=5))
+
+    result = tick(first.cursor)
+    assert [r.partition_key for r in result.run_requests] == [f"SAMLTD|{fine['BatchDate'].isoformat()}"]
+    state = json.loads(result.cursor)["APInvoiceBatches|SAMLTD"]
+    assert state["since"] == today.isoformat()  # the cursor moved on
+    reported = state["outside_partitions"]
+    assert "future" in reported[future["BatchDate"].isoformat()]
+    assert "SAGE300_START_DATE" in reported[ancient["BatchDate"].isoformat()]
+    assert future["BatchDate"].isoformat() in state["pending"]  # requested once its day exists
+    assert ancient["BatchDate"].isoformat() not in state["pending"]
+    assert tick(result.cursor).run_requests == []  # nothing failed, nothing requested twice
 
 
 def test_nightly_refresh_rebuilds_a_trailing_window_and_everything_on_sundays(platform):

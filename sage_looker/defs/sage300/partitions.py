@@ -75,6 +75,17 @@ def build_partitions(config: PlatformConfig) -> Partitions:
     return Partitions(company, daily, CompanyDatePartitions({COMPANY_DIM: company, DATE_DIM: daily}))
 
 
+def partition_date_problem(day: str, config: PlatformConfig) -> str | None:
+    """Why a Sage document's date has no partition (None: it has one). A request for a key that does not
+    exist fails the whole tick, so one future-dated batch would stop the sensor and its cursor for good."""
+    daily = build_partitions(config).daily
+    if daily.has_partition_key(day):
+        return None
+    if dt.date.fromisoformat(day) < (config.start_date or SIMULATOR_START_DATE):
+        return f"dated before SAGE300_START_DATE ({config.start_date or SIMULATOR_START_DATE}): never loaded"
+    return "dated in the future: requested once its day's partition exists"
+
+
 @dataclass(frozen=True)
 class Window:
     """One company's contiguous run of partition dates (inclusive)."""

@@ -11,6 +11,7 @@ import dagster as dg
 from sage_looker.defs.sage300.close_calendar import in_close_window, load_periods, month_bounds
 from sage_looker.defs.sage300.config import PlatformConfig
 from sage_looker.defs.sage300.jobs import masters_job, transactions_job
+from sage_looker.defs.sage300.partitions import partition_date_problem
 from sage_looker.defs.warehouse.resources import WarehouseResource
 
 MASTERS_LEAD_MINUTES = 15
@@ -37,7 +38,7 @@ def build_schedules(config: PlatformConfig) -> list[dg.ScheduleDefinition]:
                         - dt.timedelta(minutes=MASTERS_LEAD_MINUTES)).time()
         out += [
             _masters_nightly(company, tz, masters_time),
-            _transactions_nightly(company, tz, config.nightly_time),
+            _transactions_nightly(company, tz, config),
             _close_window(company, tz, config),
         ]
     return out
@@ -53,11 +54,15 @@ def _masters_nightly(company: str, tz: str, at: dt.time) -> dg.ScheduleDefinitio
     return _schedule
 
 
-def _transactions_nightly(company: str, tz: str, at: dt.time) -> dg.ScheduleDefinition:
-    @dg.schedule(name=f"sage300_{company.lower()}_nightly", job=transactions_job, cron_schedule=_cron_at(at),
+def _transactions_nightly(company: str, tz: str, config: PlatformConfig) -> dg.ScheduleDefinition:
+    @dg.schedule(name=f"sage300_{company.lower()}_nightly", job=transactions_job,
+                 cron_schedule=_cron_at(config.nightly_time),
                  execution_timezone=tz, description=f"{company}: yesterday's transactions and inventory snapshot")
     def _schedule(context: dg.ScheduleEvaluationContext):
         yesterday = _local(context, tz).date() - dt.timedelta(days=1)
+        problem = partition_date_problem(yesterday.isoformat(), config)
+        if problem:
+            return dg.SkipReason(f"{company} {yesterday} has no partition: {problem}")
         key = dg.MultiPartitionKey({"company": company, "date": yesterday.isoformat()})
         return dg.RunRequest(run_key=f"{key}|nightly", partition_key=key)
 
@@ -76,6 +81,9 @@ def _close_window(company: str, tz: str, config: PlatformConfig) -> dg.ScheduleD
         local = _local(context, tz)
         if not _in_close(local.date(), company, config, warehouse):
             return dg.SkipReason(f"{local.date()} is outside {company}'s fiscal close window")
+        problem = partition_date_problem(local.date().isoformat(), config)
+        if problem:  # e.g. a company whose day starts before the partition calendar's (SAGE300_TIMEZONE)
+            return dg.SkipReason(f"{company} {local.date()} has no partition yet: {problem}")
         key = dg.MultiPartitionKey({"company": company, "date": local.date().isoformat()})
         return dg.RunRequest(run_key=f"{key}|close|{local:%H%M}", partition_key=key)
 
