@@ -139,6 +139,10 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         if skipped:  # report only the partitions that were loaded (none at all: no materialization)
             yield from partial_materializations(context, resource, load, skipped, keys, warehouse)
             return
+        checks = list(reference_check_results(context, resource, asset_key(root), load, warehouse))
+        if any(not c.passed for c in checks):  # decided from the rows in hand: nothing reaches the IO manager
+            yield from checks
+            return
         rows = load.rows()
         partitions = len(keys)
         common = {
@@ -167,7 +171,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
                 output_name=t.name,
                 metadata=row_count_metadata(partitions, rows[t.name]),
             )
-        yield from reference_check_results(context, resource, asset_key(root), load, warehouse)
+        yield from checks
 
     return _asset
 
