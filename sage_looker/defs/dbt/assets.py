@@ -24,9 +24,10 @@ from typing import Any
 
 import dagster as dg
 from dagster._utils import run_with_concurrent_update_guard
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.dbt_project import using_dagster_dev
 
+from sage_looker.defs.dbt.translator import BlockingChecksTranslator, SageLookerDbtTranslator
 from sage_looker.dbt_project import LOOKML_DIR, PROJECT_DIR, dbt_executable, dbt_target_env
 from sage_looker.lookml_check import load_project
 from sage_looker.warehouse.targets import is_postgres
@@ -43,19 +44,6 @@ class DbtBuildConfig(dg.Config):
     max_date: str | None = None
     as_of_dates: list[str] = []
     full_refresh: bool = False
-
-
-class BlockingChecksTranslator(DagsterDbtTranslator):
-    """dbt tests of severity error (the tie-outs to Sage's balances among them) become blocking asset checks: a
-    failing tie-out stops what depends on the mart (Looker refresh, reports) instead of being a red dot."""
-
-    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        node = manifest.get("nodes", {}).get(unique_id, {})
-        severity = str((node.get("config") or {}).get("severity", "error")).lower()
-        if spec is None or severity != "error":
-            return spec
-        return spec._replace(blocking=True)
 
 
 def sage_looker_dbt_project(target: str | None = None, prepare: bool = True) -> DbtProject:
@@ -140,6 +128,8 @@ def build_dbt_assets(
     select: str = "fqn:*",
     exclude: str | None = None,
     name: str = "sage_looker_dbt",
+    automation_condition: dg.AutomationCondition | None = None,
+    freshness_policy: dg.FreshnessPolicy | None = None,
 ) -> dg.AssetsDefinition:
     """One @dbt_assets over the whole project (or `select`), tests as asset checks, in pool warehouse_writer.
 
@@ -158,7 +148,7 @@ def build_dbt_assets(
             wh = None  # the URL (and its password) must not become a dbt var
         else:
             wh = process_env["SAGE_LOOKER_WAREHOUSE"]  # absolute: dbt runs in the project directory
-    translator = BlockingChecksTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    translator = SageLookerDbtTranslator(automation_condition, freshness_policy)
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -243,6 +233,6 @@ def build_looker_dashboard_specs(
 
 
 __all__: Sequence[str] = [
-    "DBT_POOL", "DBT_RESOURCE_KEY", "DbtBuildConfig", "build_dbt_assets", "build_looker_dashboard_specs",
+    "BlockingChecksTranslator", "DBT_POOL", "DBT_RESOURCE_KEY", "DbtBuildConfig", "build_dbt_assets", "build_looker_dashboard_specs",
     "dbt_process_env", "dbt_resource", "sage_looker_dbt_project",
 ]

@@ -88,32 +88,3 @@ def _close_window(company: str, tz: str, config: PlatformConfig) -> dg.ScheduleD
         return dg.RunRequest(run_key=f"{key}|close|{local:%H%M}", partition_key=key)
 
     return _schedule
-
-
-REFRESH_LAG_MINUTES = 60
-# Nightly dbt rebuilds the incremental GL fact for a trailing window (late postings, close adjustments);
-# once a week it rebuilds everything, so a replay of an older partition is never left out for long.
-REFRESH_WINDOW_DAYS = 35
-FULL_REBUILD_WEEKDAY = 6  # Sunday
-
-
-def refresh_run_config(day: dt.date, dbt_op: str) -> dict:
-    if day.weekday() == FULL_REBUILD_WEEKDAY:
-        return {}
-    window = {"min_date": (day - dt.timedelta(days=REFRESH_WINDOW_DAYS)).isoformat(), "max_date": day.isoformat()}
-    return {"ops": {dbt_op: {"config": window}}}
-
-
-def build_refresh_schedule(job, config: PlatformConfig, dbt_op: str) -> dg.ScheduleDefinition:
-    """dbt and Looker once the nightly loads had time to land (they refresh whatever has landed)."""
-    at = (dt.datetime.combine(dt.date.today(), config.nightly_time) + dt.timedelta(minutes=REFRESH_LAG_MINUTES)).time()
-
-    @dg.schedule(name="warehouse_refresh_nightly", job=job, cron_schedule=_cron_at(at),
-                 execution_timezone=config.timezone,
-                 description=f"Rebuild the marts with dbt (GL fact: last {REFRESH_WINDOW_DAYS} days; Sundays: all), "
-                             "then refresh Looker")
-    def _schedule(context: dg.ScheduleEvaluationContext):
-        day = _local(context, config.timezone).date()
-        return dg.RunRequest(run_key=f"refresh|{day}", run_config=refresh_run_config(day, dbt_op))
-
-    return _schedule
