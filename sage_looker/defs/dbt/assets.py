@@ -46,10 +46,19 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+def dbt_state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where dbt writes its manifest and run artifacts: state, never the source tree (which may be read-only
+    in a deploy, and is shared by every checkout's processes). SAGE_LOOKER_DBT_STATE overrides it (the test
+    suite shares one parsed manifest across its many homes)."""
+    env = os.environ if env is None else env
+    explicit = (env.get("SAGE_LOOKER_DBT_STATE") or "").strip()
+    return Path(explicit).resolve() if explicit else Path(env.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "dbt"
+
+
 def sage_looker_dbt_project(target: str | None = None, prepare: bool = True) -> DbtProject:
     """The DbtProject of dbt_looker_model with a manifest: `dbt parse` (offline, the project has no
     packages) when it is missing or under `dagster dev`; a deploy can run it at build time instead."""
-    project = DbtProject(project_dir=PROJECT_DIR, target=target)
+    project = DbtProject(project_dir=PROJECT_DIR, target=target, target_path=dbt_state_dir() / "target")
     if prepare and (using_dagster_dev() or not project.manifest_path.exists()):
         # The stock preparer looks for `dbt` on PATH; use the venv's dbt next to this interpreter. The guard
         # (a lock file) keeps concurrent code-location loads from parsing into the same target/ at once.
@@ -169,7 +178,8 @@ def build_dbt_assets(
         if config.full_refresh:
             args.append("--full-refresh")
         with dbt_process_env(process_env):
-            invocation = dbt.cli(args, context=context)
+            # Run artifacts (target/<run>) go to the state directory too, not into the source tree.
+            invocation = dbt.cli(args, context=context, target_path=dbt_state_dir() / "runs" / context.run_id[:8])
         yield from invocation.stream()
 
     return _dbt
@@ -202,7 +212,8 @@ def build_looker_dashboard_specs(
     models behind their views) and dashboards (`["looker", "dashboard", name]`, depending on the explores
     their tiles and filters query). Read offline from the LookML files; nothing here calls Looker."""
     project = load_project(lookml_dir)
-    known = _model_keys_by_relation(Path(manifest_path) if manifest_path else PROJECT_DIR / "target" / "manifest.json")
+    known = _model_keys_by_relation(Path(manifest_path) if manifest_path
+                                    else sage_looker_dbt_project(prepare=False).manifest_path)
     specs: list[dg.AssetSpec] = []
     explore_keys: dict[tuple[str, str], dg.AssetKey] = {}
     for (model, name), e in sorted(project.explores.items()):

@@ -147,7 +147,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         partitions = len(keys)
         common = {
             "sage_requests": totals["requests"],
-            "sage_budget_left": budget_left if budget_left is not None else -1,
+            **({} if replay else {"sage_budget_left": budget_left if budget_left is not None else -1}),
             "pages": totals["pages"],
             "bytes": totals["bytes"],
             "retries": totals["retries"],
