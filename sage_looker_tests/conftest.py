@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,6 +14,9 @@ _PROOF_DIR = Path(os.environ.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve(
 _STARTED = time.time()
 # Step retries wait a minute in production (an app pool coming back); the suite waits a fraction of a second.
 os.environ.setdefault("SAGE_LOOKER_STEP_RETRY_DELAY", "0.2")
+# dbt's manifest lives in state, under each SAGE_LOOKER_HOME; the many homes of one test session share one
+# parse (per process: xdist workers each get theirs), so `dbt parse` does not run once per test.
+os.environ.setdefault("SAGE_LOOKER_DBT_STATE", tempfile.mkdtemp(prefix="sage_looker_dbt_state_"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

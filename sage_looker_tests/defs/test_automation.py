@@ -10,7 +10,7 @@ from sage_looker.commands.runner import sync
 from sage_looker.defs.sage300.sensors import SENSOR_NAME
 from sage_looker.sage300_sim import SimulatorConfig, run_simulator
 
-from .conftest import make_platform
+from .conftest import TODAY, make_platform
 
 
 def _schedule(defs, name):
@@ -53,6 +53,18 @@ def test_close_window_schedule_runs_only_near_period_ends(platform):
     assert requests == [] and "outside" in skip
 
 
+def test_close_window_never_requests_a_day_the_partition_calendar_has_not_opened(platform, monkeypatch):
+    from dagster._core.test_utils import freeze_time
+
+    # Partitions follow UTC; Auckland (UTC+13 in November) is already on Nov 30 at 11:30 UTC on Nov 29, when
+    # the last partition is Nov 29. A request for SAMINC|2026-11-30 would fail the tick.
+    p = make_platform(platform.sim, platform.home / "nz", monkeypatch, SAGE300_COMPANY_TIMEZONES="SAMINC=Pacific/Auckland")
+    when = dt.datetime(2026, 11, 29, 11, 30, tzinfo=dt.timezone.utc)
+    with freeze_time(when):
+        requests, skip = _evaluate(p.defs, "sage300_saminc_close_window", when, p.instance)
+    assert requests == [] and "2026-11-30 has no partition yet" in skip and "future" in skip
+
+
 @pytest.fixture
 def live(tmp_path, monkeypatch):
     # The sensor compares Sage's edit dates with today, so this simulator lives in the real present.
@@ -90,20 +102,74 @@ def test_an_edit_to_an_old_open_batch_reruns_only_that_partition(live):
     assert tick(changed.cursor).run_requests == []  # the same edit is not requested twice
 
 
-def test_nightly_refresh_rebuilds_a_trailing_window_and_everything_on_sundays(platform):
-    schedule = platform.defs.resolve_schedule_def("warehouse_refresh_nightly")
-    repo = platform.defs.get_repository_def()
+def test_future_and_pre_start_documents_are_reported_and_the_cursor_moves_on(live):
+    sensor = live.defs.resolve_sensor_def(SENSOR_NAME)
+    resources = {"sage300": live.defs.resources["sage300"]}
 
-    def tick(when):
-        ctx = dg.build_schedule_context(instance=platform.instance, scheduled_execution_time=when, repository_def=repo)
-        return schedule.evaluate_tick(ctx).run_requests[0]
+    def tick(cursor=None):
+        with dg.build_sensor_context(instance=live.instance, cursor=cursor, resources=resources,
+                                     repository_def=live.defs.get_repository_def()) as ctx:
+            return sensor.evaluate_tick(ctx)
 
-    thursday = tick(dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.timezone.utc))
-    (op_config,) = thursday.run_config["ops"].values()
-    assert op_config["config"] == {"min_date": "2026-10-22", "max_date": "2026-11-26"}
-    sunday = tick(dt.datetime(2026, 11, 29, 3, 0, tzinfo=dt.timezone.utc))
-    assert sunday.run_config == {}
+    today = live.sim.db.today
+    first = tick()
+    # make_platform's first partition is today − 60 (SAGE300_START_DATE); the last is today.
+    db = live.sim.db
+    future = db.redate_batch("SAMLTD", "APInvoiceBatches", db.insert_batch("SAMLTD", "APInvoiceBatches")["BatchNumber"],
+                             today + dt.timedelta(days=10))  # a typo in the year, a post-dated batch
+    ancient = db.redate_batch("SAMLTD", "APInvoiceBatches", db.insert_batch("SAMLTD", "APInvoiceBatches")["BatchNumber"],
+                              today - dt.timedelta(days=90))
+    fine = live.sim.db.insert_batch("SAMLTD", "APInvoiceBatches", batch_date=today - dt.timedelta(days=5))
 
+    result = tick(first.cursor)
+    assert [r.partition_key for r in result.run_requests] == [f"SAMLTD|{fine['BatchDate'].isoformat()}"]
+    state = json.loads(result.cursor)["APInvoiceBatches|SAMLTD"]
+    assert state["since"] == today.isoformat()  # the cursor moved on
+    reported = state["outside_partitions"]
+    assert "future" in reported[future["BatchDate"].isoformat()]
+    assert "SAGE300_START_DATE" in reported[ancient["BatchDate"].isoformat()]
+    assert future["BatchDate"].isoformat() in state["pending"]  # requested once its day exists
+    assert ancient["BatchDate"].isoformat() not in state["pending"]
+    assert tick(result.cursor).run_requests == []  # nothing failed, nothing requested twice
+
+
+def test_marts_and_looker_refresh_once_a_night_after_their_sage_inputs_landed(platform):
+    """The cycle opens at 01:45 UTC (masters' time). Before every Sage table dbt reads has been loaded since
+    then, nothing is requested; once they are, dbt and the Looker refresh are requested together, once."""
+    night = dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc)
+
+    def evaluate(at, cursor=None):
+        return dg.evaluate_automation_conditions(defs=platform.defs, instance=platform.instance,
+                                                 evaluation_time=night + at, cursor=cursor)
+
+    mart, looker = dg.AssetKey(["marts", "ap_aging"]), dg.AssetKey(["looker", "refresh"])
+
+    def requested(result):
+        return {k for k in (mart, looker) if result.get_num_requested(k)}
+
+    before = evaluate(dt.timedelta(hours=1))
+    opened = evaluate(dt.timedelta(hours=1, minutes=50), before.cursor)
+    # The cycle opened but no Sage table was loaded in it: no mart, no Looker (dbt seeds without inputs may go).
+    assert not {mart, looker} & requested(before) and not {mart, looker} & requested(opened)
+    # What the cycle's opening did request (dbt seeds and models that read no Sage table) runs, as the
+    # automation sensor's run would.
+    roots = [k for k in platform.defs.resolve_asset_graph().get_all_asset_keys() if opened.get_num_requested(k)]
+    job = platform.defs.resolve_implicit_global_asset_job_def()
+    assert job.execute_in_process(asset_selection=roots, instance=platform.instance).success
+    assert sync(platform.defs, "SAMINC", TODAY - dt.timedelta(days=2), TODAY, instance=platform.instance).success
+    waiting = evaluate(dt.timedelta(hours=2, minutes=20), opened.cursor)
+    # Looker waits for every mart; the inventory marts wait for the night's inventory snapshot.
+    assert waiting.get_num_requested(mart) == 1 and not waiting.get_num_requested(looker)
+    assert not waiting.get_num_requested(dg.AssetKey(["marts", "fct_inventory_daily"]))
+    # The snapshot can only be captured on its own day and the simulator's today is pinned in the past, so
+    # its capture is reported the way the inventory asset's run reports it.
+    platform.instance.report_runless_asset_event(dg.AssetMaterialization(
+        dg.AssetKey(["sage300", "ic_item_snapshots"]), partition=f"SAMINC|{TODAY.isoformat()}"))
+    landed = evaluate(dt.timedelta(hours=2, minutes=20), opened.cursor)
+    assert {mart, looker} <= requested(landed)
+    assert landed.get_num_requested(looker) == 1
+    again = evaluate(dt.timedelta(hours=3), landed.cursor)
+    assert not {mart, looker} & requested(again)  # once per night
 
 def _ticker(live):
     sensor = live.defs.resolve_sensor_def(SENSOR_NAME)

@@ -5,16 +5,32 @@ import datetime as dt
 import pytest
 
 from sage_looker.defs.sage300.close_calendar import in_close_window, month_bounds, period_bounds_from_rows
-from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
+from sage_looker.defs.sage300.config import ConfigError, PlatformConfig, resolve_start_date
 from sage_looker.defs.sage300.inventory import capturable_dates
-from sage_looker.defs.sage300.partitions import Window, windows_for_keys
+from sage_looker.defs.sage300.partitions import Window, build_partitions, windows_for_keys
 
 
 def test_defaults_point_at_the_embedded_setup():
     cfg = PlatformConfig.from_env({})
     assert cfg.companies == ("SAMINC", "SAMLTD")
     assert cfg.warehouse_target.endswith("warehouse.duckdb")
-    assert (dt.date.today() - cfg.start_date).days == 730
+
+
+
+def test_the_first_partition_is_a_fixed_date_that_does_not_move_with_today():
+    # The simulator's default is a fixed calendar date; tomorrow's definitions have the same first partition.
+    sim = build_partitions(resolve_start_date(PlatformConfig.from_env({}), {}))
+    assert sim.daily.start.date() == dt.date(2024, 1, 1)
+    assert sim.company_date.get_partition_keys()[0] == "SAMINC|2024-01-01"
+    configured = resolve_start_date(PlatformConfig.from_env({"SAGE300_START_DATE": "2023-07-01"}),
+                                    {"SAGE300_URL": "https://erp.example.com/Sage300WebApi"})
+    assert build_partitions(configured).daily.start.date() == dt.date(2023, 7, 1)
+
+
+def test_a_real_sage_without_a_start_date_is_refused_naming_the_variable():
+    with pytest.raises(ConfigError) as exc:
+        resolve_start_date(PlatformConfig.from_env({}), {"SAGE300_URL": "https://erp.example.com/Sage300WebApi"})
+    assert "SAGE300_START_DATE is required" in str(exc.value) and "SAGE300_START_DATE=2024-01-01" in str(exc.value)
 
 
 def test_every_bad_setting_is_named_with_its_fix():

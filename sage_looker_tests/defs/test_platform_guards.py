@@ -52,9 +52,15 @@ def test_a_field_sage_adds_appears_as_a_new_column(platform):
 
 def test_the_referential_check_blocks_a_dangling_vendor(platform):
     assert sync(platform.defs, "SAMINC", TODAY, TODAY, instance=platform.instance).success
+    today_rows = "SELECT * FROM sage300.ap_invoices WHERE company_id = 'SAMINC' ORDER BY ALL"
+    before = platform.query(today_rows)
     platform.sim.db.add_dangling_reference("SAMINC", "APInvoiceBatches")
     summary = sync(platform.defs, "SAMINC", TODAY, TODAY, masters=False, instance=platform.instance)
     assert not summary.success
+    # Decided before the slice was committed: the ghost vendor never reached the warehouse (nor the marts
+    # built from it), and the day keeps its previous rows.
+    assert not platform.query("SELECT 1 FROM sage300.ap_invoices WHERE vendor_number = 'ZZ9999'")
+    assert platform.query(today_rows) == before
     checks = [e for r in summary.run_ids for e in platform.instance.all_logs(r)
               if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"]
     failed = [e.dagster_event.event_specific_data for e in checks if not e.dagster_event.event_specific_data.passed]

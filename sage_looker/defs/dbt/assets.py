@@ -24,9 +24,10 @@ from typing import Any
 
 import dagster as dg
 from dagster._utils import run_with_concurrent_update_guard
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.dbt_project import using_dagster_dev
 
+from sage_looker.defs.dbt.translator import BlockingChecksTranslator, SageLookerDbtTranslator
 from sage_looker.dbt_project import LOOKML_DIR, PROJECT_DIR, dbt_executable, dbt_target_env
 from sage_looker.lookml_check import load_project
 from sage_looker.warehouse.targets import is_postgres
@@ -45,23 +46,19 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
-class BlockingChecksTranslator(DagsterDbtTranslator):
-    """dbt tests of severity error (the tie-outs to Sage's balances among them) become blocking asset checks: a
-    failing tie-out stops what depends on the mart (Looker refresh, reports) instead of being a red dot."""
-
-    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        node = manifest.get("nodes", {}).get(unique_id, {})
-        severity = str((node.get("config") or {}).get("severity", "error")).lower()
-        if spec is None or severity != "error":
-            return spec
-        return spec._replace(blocking=True)
+def dbt_state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where dbt writes its manifest and run artifacts: state, never the source tree (which may be read-only
+    in a deploy, and is shared by every checkout's processes). SAGE_LOOKER_DBT_STATE overrides it (the test
+    suite shares one parsed manifest across its many homes)."""
+    env = os.environ if env is None else env
+    explicit = (env.get("SAGE_LOOKER_DBT_STATE") or "").strip()
+    return Path(explicit).resolve() if explicit else Path(env.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "dbt"
 
 
 def sage_looker_dbt_project(target: str | None = None, prepare: bool = True) -> DbtProject:
     """The DbtProject of dbt_looker_model with a manifest: `dbt parse` (offline, the project has no
     packages) when it is missing or under `dagster dev`; a deploy can run it at build time instead."""
-    project = DbtProject(project_dir=PROJECT_DIR, target=target)
+    project = DbtProject(project_dir=PROJECT_DIR, target=target, target_path=dbt_state_dir() / "target")
     if prepare and (using_dagster_dev() or not project.manifest_path.exists()):
         # The stock preparer looks for `dbt` on PATH; use the venv's dbt next to this interpreter. The guard
         # (a lock file) keeps concurrent code-location loads from parsing into the same target/ at once.
@@ -140,6 +137,8 @@ def build_dbt_assets(
     select: str = "fqn:*",
     exclude: str | None = None,
     name: str = "sage_looker_dbt",
+    automation_condition: dg.AutomationCondition | None = None,
+    freshness_policy: dg.FreshnessPolicy | None = None,
 ) -> dg.AssetsDefinition:
     """One @dbt_assets over the whole project (or `select`), tests as asset checks, in pool warehouse_writer.
 
@@ -158,7 +157,7 @@ def build_dbt_assets(
             wh = None  # the URL (and its password) must not become a dbt var
         else:
             wh = process_env["SAGE_LOOKER_WAREHOUSE"]  # absolute: dbt runs in the project directory
-    translator = BlockingChecksTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    translator = SageLookerDbtTranslator(automation_condition, freshness_policy)
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -179,7 +178,8 @@ def build_dbt_assets(
         if config.full_refresh:
             args.append("--full-refresh")
         with dbt_process_env(process_env):
-            invocation = dbt.cli(args, context=context)
+            # Run artifacts (target/<run>) go to the state directory too, not into the source tree.
+            invocation = dbt.cli(args, context=context, target_path=dbt_state_dir() / "runs" / context.run_id[:8])
         yield from invocation.stream()
 
     return _dbt
@@ -212,7 +212,8 @@ def build_looker_dashboard_specs(
     models behind their views) and dashboards (`["looker", "dashboard", name]`, depending on the explores
     their tiles and filters query). Read offline from the LookML files; nothing here calls Looker."""
     project = load_project(lookml_dir)
-    known = _model_keys_by_relation(Path(manifest_path) if manifest_path else PROJECT_DIR / "target" / "manifest.json")
+    known = _model_keys_by_relation(Path(manifest_path) if manifest_path
+                                    else sage_looker_dbt_project(prepare=False).manifest_path)
     specs: list[dg.AssetSpec] = []
     explore_keys: dict[tuple[str, str], dg.AssetKey] = {}
     for (model, name), e in sorted(project.explores.items()):
@@ -243,6 +244,6 @@ def build_looker_dashboard_specs(
 
 
 __all__: Sequence[str] = [
-    "DBT_POOL", "DBT_RESOURCE_KEY", "DbtBuildConfig", "build_dbt_assets", "build_looker_dashboard_specs",
+    "BlockingChecksTranslator", "DBT_POOL", "DBT_RESOURCE_KEY", "DbtBuildConfig", "build_dbt_assets", "build_looker_dashboard_specs",
     "dbt_process_env", "dbt_resource", "sage_looker_dbt_project",
 ]

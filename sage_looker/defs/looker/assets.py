@@ -12,10 +12,12 @@ from sage_looker.defs.warehouse.resources import WarehouseResource
 REFRESH_KEY = dg.AssetKey(["looker", "refresh"])
 
 
-def build_looker_refresh_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
+def build_looker_refresh_asset(upstream: dg.AssetsDefinition,
+                               automation_condition: dg.AutomationCondition | None = None) -> dg.AssetsDefinition:
     marts = [k for k in upstream.keys if k.path[0] == "marts"] or list(upstream.keys)
 
     @dg.asset(key=REFRESH_KEY, deps=marts, group_name="looker", kinds={"looker"},
+              automation_condition=automation_condition,
               description="Triggers the Looker datagroups and scheduled plans after the marts are rebuilt")
     def looker_refresh(context: dg.AssetExecutionContext, looker: LookerResource,
                        warehouse: WarehouseResource) -> dg.MaterializeResult:

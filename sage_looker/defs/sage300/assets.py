@@ -13,7 +13,8 @@ from sage_looker.defs.sage300.checks import reference_check_results, reference_c
 from sage_looker.audit.archive import PageArchive
 from sage_looker.defs.sage300.loading import fetched, from_archive, read_from_archive, read_from_sage
 from sage_looker.defs.sage300.skips import partial_materializations
-from sage_looker.defs.sage300.partitions import Partitions, Window, windows_for_keys
+from sage_looker.defs.sage300.partitions import (Partitions, Window, backfill_policy,
+                                                 require_consistent_partition_tags, windows_for_keys)
 from sage_looker.defs.sage300.resources import Sage300Resource
 from sage_looker.defs.sage300.retries import no_retry_for_permanent_errors, sage_retry_policy
 from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice, WrittenWithParent
@@ -84,7 +85,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         name=f"sage300_{resource.table}",
         outs=_outs(resource),
         partitions_def=parts.company if is_master else parts.company_date,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=backfill_policy(),
         deps=[] if is_master else _master_deps(resource),
         check_specs=reference_check_specs(resource, asset_key(root)),
         pool=SAGE_POOL,
@@ -94,6 +95,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
     )
     @no_retry_for_permanent_errors
     def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
+        require_consistent_partition_tags(context)
         started = time.monotonic()
         load = ResourceLoad(resource)
         totals = {"requests": 0, "pages": 0, "bytes": 0, "retries": 0}
@@ -137,11 +139,15 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         if skipped:  # report only the partitions that were loaded (none at all: no materialization)
             yield from partial_materializations(context, resource, load, skipped, keys, warehouse)
             return
+        checks = list(reference_check_results(context, resource, asset_key(root), load, warehouse))
+        if any(not c.passed for c in checks):  # decided from the rows in hand: nothing reaches the IO manager
+            yield from checks
+            return
         rows = load.rows()
         partitions = len(keys)
         common = {
             "sage_requests": totals["requests"],
-            "sage_budget_left": budget_left if budget_left is not None else -1,
+            **({} if replay else {"sage_budget_left": budget_left if budget_left is not None else -1}),
             "pages": totals["pages"],
             "bytes": totals["bytes"],
             "retries": totals["retries"],
@@ -165,7 +171,7 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
                 output_name=t.name,
                 metadata=row_count_metadata(partitions, rows[t.name]),
             )
-        yield from reference_check_results(context, resource, asset_key(root), load, warehouse)
+        yield from checks
 
     return _asset
 

@@ -1,6 +1,7 @@
 """Referential integrity: a transaction naming a vendor, customer, GL account or item absent from its
 company's masters fails the partition (a blocking check), because every downstream mart would silently
-drop or mis-bucket it."""
+drop or mis-bucket it. The asset computes it from the rows it read, before yielding them to the IO manager:
+a failed check means the slice is never written (the day keeps its previous rows)."""
 
 from __future__ import annotations
 

@@ -39,6 +39,28 @@ class ConfigError(ValueError):
     """Configuration is invalid; the message lists every bad setting and how to fix it."""
 
 
+# The first daily partition is a fixed date, never "today − N": Dagster keys its partition-status cache by the
+# partitions definition (start date included), so a moving start rebuilt it every day and dropped the oldest
+# day from the UI without a word. The bundled simulator's history ends today and is at most a few hundred
+# days long, so a fixed date well before it covers every day it can serve.
+SIMULATOR_START_DATE = dt.date(2024, 1, 1)
+
+
+def resolve_start_date(config: "PlatformConfig", env: Mapping[str, str] | None = None) -> "PlatformConfig":
+    """The configuration with its first partition date fixed: SAGE300_START_DATE, required for a real Sage."""
+    from sage_looker.defs.embedded import uses_simulator
+
+    env = os.environ if env is None else env
+    if config.start_date is not None:
+        return config
+    if uses_simulator(env.get("SAGE300_URL")):
+        return config.model_copy(update={"start_date": SIMULATOR_START_DATE})
+    raise ConfigError(
+        "sage_looker configuration is invalid:\n- SAGE300_START_DATE is required with a real Sage 300 "
+        "(SAGE300_URL is set): set it to the first day to load, e.g. SAGE300_START_DATE=2024-01-01. It is the "
+        "first daily partition and stays fixed; moving it later re-keys the partitions in the Dagster UI.")
+
+
 def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
@@ -49,7 +71,8 @@ def _zone(name: str) -> str:
 
 class PlatformConfig(BaseModel):
     companies: tuple[str, ...] = DEFAULT_COMPANIES
-    start_date: dt.date = Field(default_factory=lambda: dt.date.today() - dt.timedelta(days=730))
+    # None until resolved by `resolve_start_date`: required for a real Sage, a fixed date for the simulator.
+    start_date: dt.date | None = None
     timezone: str = "UTC"
     company_timezones: dict[str, str] = {}
     nightly_time: dt.time = dt.time(2, 0)

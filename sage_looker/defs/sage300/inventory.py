@@ -19,7 +19,8 @@ from sage_looker.audit.replay import find_manifests, runs_of
 from sage_looker.defs.sage300.assets import IO_MANAGER_KEY, SAGE_POOL, asset_key, column_schema, row_count_metadata
 from sage_looker.defs.sage300.config import PlatformConfig
 from sage_looker.defs.sage300.loading import fetched, from_archive, read_from_archive, read_from_sage
-from sage_looker.defs.sage300.partitions import Partitions, windows_for_keys
+from sage_looker.defs.sage300.partitions import (Partitions, backfill_policy, require_consistent_partition_tags,
+                                                 windows_for_keys)
 from sage_looker.defs.sage300.resources import Sage300Resource
 from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice
 from sage_looker.defs.warehouse.resources import WarehouseResource
@@ -91,7 +92,7 @@ def build_inventory_snapshot_asset(parts: Partitions, config: PlatformConfig) ->
     @dg.asset(
         key=asset_key(SNAPSHOT.table),
         partitions_def=parts.company_date,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=backfill_policy(),
         deps=[dg.AssetDep(asset_key("ic_items"),
                           partition_mapping=dg.MultiToSingleDimensionPartitionMapping("company"))],
         io_manager_key=IO_MANAGER_KEY,
@@ -104,6 +105,7 @@ def build_inventory_snapshot_asset(parts: Partitions, config: PlatformConfig) ->
         kinds={"sage300"},
     )
     def ic_item_snapshots(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
+        require_consistent_partition_tags(context)
         now = dt.datetime.now(dt.timezone.utc)
         windows = windows_for_keys(list(context.partition_keys))
         archive = PageArchive()

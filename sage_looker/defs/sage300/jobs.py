@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
+from sage_looker.audit.replay import SOURCE_TAG
+from sage_looker.audit.shrink import ACCEPT_TAG
+
 MASTERS_JOB = "sage300_masters_job"
 TRANSACTIONS_JOB = "sage300_transactions_job"
 
@@ -30,8 +33,25 @@ inventory_job = dg.define_asset_job(
     INVENTORY_JOB, selection=dg.AssetSelection.groups("sage300_inventory"),
     description="Today's inventory snapshot",
 )
+REPLAY_JOB = "sage300_replay_from_archive_job"
+ACCEPT_DELETIONS_JOB = "sage300_accept_deletions_job"
+# Replays and accepted deletions are choices an analyst makes in the launchpad: each is its own job with its
+# description, carrying the run tag the assets read, instead of a tag the analyst has to know and type.
+replay_job = dg.define_asset_job(
+    REPLAY_JOB, selection=dg.AssetSelection.groups("sage300_transactions"),
+    run_tags={SOURCE_TAG: "archive"},
+    description="Replay: rebuild the chosen company × date partitions from the raw page archive of earlier "
+                "loads, with zero Sage requests (Sage is not asked; a partition never loaded fails with the "
+                "reason). Use it to re-apply a fix in the flattening or the warehouse without touching Sage.",
+)
+accept_deletions_job = dg.define_asset_job(
+    ACCEPT_DELETIONS_JOB, selection=dg.AssetSelection.groups("sage300_transactions"),
+    run_tags={ACCEPT_TAG: "true"},
+    description="Re-read the chosen company × date partitions from Sage and accept that records Sage no longer "
+                "has are deleted from the warehouse (the ordinary jobs refuse a re-read that shrinks posted data).",
+)
 REFRESH_JOB = "warehouse_refresh_job"
-ALL_JOBS = [masters_job, transactions_job, transactions_only_job, inventory_job]
+ALL_JOBS = [masters_job, transactions_job, transactions_only_job, inventory_job, replay_job, accept_deletions_job]
 
 
 def build_refresh_job(dbt_assets: dg.AssetsDefinition, refresh_key: dg.AssetKey):

@@ -11,6 +11,7 @@ import dagster as dg
 from sage_looker.defs.sage300.close_calendar import in_close_window, load_periods, month_bounds
 from sage_looker.defs.sage300.config import PlatformConfig
 from sage_looker.defs.sage300.jobs import masters_job, transactions_job
+from sage_looker.defs.sage300.partitions import partition_date_problem
 from sage_looker.defs.warehouse.resources import WarehouseResource
 
 MASTERS_LEAD_MINUTES = 15
@@ -37,7 +38,7 @@ def build_schedules(config: PlatformConfig) -> list[dg.ScheduleDefinition]:
                         - dt.timedelta(minutes=MASTERS_LEAD_MINUTES)).time()
         out += [
             _masters_nightly(company, tz, masters_time),
-            _transactions_nightly(company, tz, config.nightly_time),
+            _transactions_nightly(company, tz, config),
             _close_window(company, tz, config),
         ]
     return out
@@ -53,11 +54,15 @@ def _masters_nightly(company: str, tz: str, at: dt.time) -> dg.ScheduleDefinitio
     return _schedule
 
 
-def _transactions_nightly(company: str, tz: str, at: dt.time) -> dg.ScheduleDefinition:
-    @dg.schedule(name=f"sage300_{company.lower()}_nightly", job=transactions_job, cron_schedule=_cron_at(at),
+def _transactions_nightly(company: str, tz: str, config: PlatformConfig) -> dg.ScheduleDefinition:
+    @dg.schedule(name=f"sage300_{company.lower()}_nightly", job=transactions_job,
+                 cron_schedule=_cron_at(config.nightly_time),
                  execution_timezone=tz, description=f"{company}: yesterday's transactions and inventory snapshot")
     def _schedule(context: dg.ScheduleEvaluationContext):
         yesterday = _local(context, tz).date() - dt.timedelta(days=1)
+        problem = partition_date_problem(yesterday.isoformat(), config)
+        if problem:
+            return dg.SkipReason(f"{company} {yesterday} has no partition: {problem}")
         key = dg.MultiPartitionKey({"company": company, "date": yesterday.isoformat()})
         return dg.RunRequest(run_key=f"{key}|nightly", partition_key=key)
 
@@ -76,36 +81,10 @@ def _close_window(company: str, tz: str, config: PlatformConfig) -> dg.ScheduleD
         local = _local(context, tz)
         if not _in_close(local.date(), company, config, warehouse):
             return dg.SkipReason(f"{local.date()} is outside {company}'s fiscal close window")
+        problem = partition_date_problem(local.date().isoformat(), config)
+        if problem:  # e.g. a company whose day starts before the partition calendar's (SAGE300_TIMEZONE)
+            return dg.SkipReason(f"{company} {local.date()} has no partition yet: {problem}")
         key = dg.MultiPartitionKey({"company": company, "date": local.date().isoformat()})
         return dg.RunRequest(run_key=f"{key}|close|{local:%H%M}", partition_key=key)
-
-    return _schedule
-
-
-REFRESH_LAG_MINUTES = 60
-# Nightly dbt rebuilds the incremental GL fact for a trailing window (late postings, close adjustments);
-# once a week it rebuilds everything, so a replay of an older partition is never left out for long.
-REFRESH_WINDOW_DAYS = 35
-FULL_REBUILD_WEEKDAY = 6  # Sunday
-
-
-def refresh_run_config(day: dt.date, dbt_op: str) -> dict:
-    if day.weekday() == FULL_REBUILD_WEEKDAY:
-        return {}
-    window = {"min_date": (day - dt.timedelta(days=REFRESH_WINDOW_DAYS)).isoformat(), "max_date": day.isoformat()}
-    return {"ops": {dbt_op: {"config": window}}}
-
-
-def build_refresh_schedule(job, config: PlatformConfig, dbt_op: str) -> dg.ScheduleDefinition:
-    """dbt and Looker once the nightly loads had time to land (they refresh whatever has landed)."""
-    at = (dt.datetime.combine(dt.date.today(), config.nightly_time) + dt.timedelta(minutes=REFRESH_LAG_MINUTES)).time()
-
-    @dg.schedule(name="warehouse_refresh_nightly", job=job, cron_schedule=_cron_at(at),
-                 execution_timezone=config.timezone,
-                 description=f"Rebuild the marts with dbt (GL fact: last {REFRESH_WINDOW_DAYS} days; Sundays: all), "
-                             "then refresh Looker")
-    def _schedule(context: dg.ScheduleEvaluationContext):
-        day = _local(context, config.timezone).date()
-        return dg.RunRequest(run_key=f"refresh|{day}", run_config=refresh_run_config(day, dbt_op))
 
     return _schedule

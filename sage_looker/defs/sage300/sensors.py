@@ -16,6 +16,7 @@ import dagster as dg
 from sage_looker.defs.sage300.assets import asset_key
 from sage_looker.defs.sage300.change_detection import count_mismatches, detect_changes
 from sage_looker.defs.sage300.config import PlatformConfig
+from sage_looker.defs.sage300.partitions import partition_date_problem
 from sage_looker.defs.sage300.jobs import transactions_only_job
 from sage_looker.defs.sage300.resources import Sage300Resource
 from sage_looker.sage300 import catalog
@@ -128,7 +129,15 @@ def _evaluate(context, config, client, cursor):
                 except SageError as exc:
                     problems.append(f"{slot}: counting for deletions: {exc}")
             still_pending = {}
+            outside = {}
             for day, fingerprint in sorted(pending.items()):
+                problem = partition_date_problem(day, config)
+                if problem:  # reported, never requested; the cursor still moves on
+                    outside[day] = problem
+                    problems.append(f"{slot}: a document {problem} (date {day})")
+                    if problem.startswith("dated in the future"):
+                        still_pending[day] = fingerprint
+                    continue
                 key = dg.MultiPartitionKey({"company": company, "date": day})
                 if _running(context.instance, str(key), resource):
                     still_pending[day] = fingerprint  # never stack a run on one already in flight
@@ -139,7 +148,8 @@ def _evaluate(context, config, client, cursor):
                     asset_selection=[asset_key(t.name) for t in resource.tables],
                     tags={"sage_looker/trigger": "change_sensor", "sage_looker/resource": resource.name},
                 ))
-            cursor[slot] = {**found.state, "pending": still_pending}
+            cursor[slot] = {**found.state, "pending": still_pending,
+                            **({"outside_partitions": outside} if outside else {})}
     for p in problems:
         context.log.warning(p)
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursor, sort_keys=True))
