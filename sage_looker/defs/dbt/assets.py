@@ -28,6 +28,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.dbt_project import using_dagster_dev
 
 from sage_looker.defs.dbt.translator import BlockingChecksTranslator, SageLookerDbtTranslator
+from sage_looker.home import home_dir
 from sage_looker.dbt_project import LOOKML_DIR, PROJECT_DIR, dbt_executable, dbt_target_env
 from sage_looker.lookml_check import load_project
 from sage_looker.warehouse.targets import is_postgres
@@ -52,7 +53,7 @@ def dbt_state_dir(env: Mapping[str, str] | None = None) -> Path:
     suite shares one parsed manifest across its many homes)."""
     env = os.environ if env is None else env
     explicit = (env.get("SAGE_LOOKER_DBT_STATE") or "").strip()
-    return Path(explicit).resolve() if explicit else Path(env.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "dbt"
+    return Path(explicit).resolve() if explicit else home_dir(env) / "dbt"
 
 
 def sage_looker_dbt_project(target: str | None = None, prepare: bool = True) -> DbtProject:
