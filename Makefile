@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SAGE_LOOKER_HOME ?= $(CURDIR)/.sage_looker
 export DAGSTER_HOME ?= $(SAGE_LOOKER_HOME)/dagster_home
+# One planned event per asset for range runs (sage_looker/defs/sage300/failed_partitions.py says what it costs).
+export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS ?= 1
 
 .PHONY: install demo test test-long ui bench clean
 

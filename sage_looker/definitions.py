@@ -17,6 +17,7 @@ from sage_looker.defs.embedded import embedded_problems
 from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.assets import build_sage300_assets
 from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
+from sage_looker.defs.sage300.failed_partitions import failed_partitions_sensor
 from sage_looker.defs.sage300.inventory import build_inventory_snapshot_asset
 from sage_looker.defs.sage300.jobs import ALL_JOBS, build_refresh_job
 from sage_looker.defs.sage300.partitions import build_partitions
@@ -71,7 +72,7 @@ def build_definitions() -> dg.Definitions:
                 dbt, build_looker_refresh_asset(dbt), *build_looker_dashboard_specs()],
         jobs=[*ALL_JOBS, refresh_job],
         schedules=[*build_schedules(config), build_refresh_schedule(refresh_job, config, dbt.op.name)],
-        sensors=[build_change_sensor(config)],
+        sensors=[build_change_sensor(config), failed_partitions_sensor],
         resources={
             "sage300": sage300,
             "warehouse": WarehouseResource(target=resource_target),

@@ -1,0 +1,44 @@
+"""A range run writes one planned event per asset (not one per partition), and the partitions of a failed
+range run are still shown FAILED by Dagster, not as never attempted."""
+
+import datetime as dt
+
+import dagster as dg
+from dagster._core.storage.partition_status_cache import AssetPartitionStatus
+
+from sage_looker.commands.runner import sync
+from sage_looker.defs.sage300.assets import asset_key
+
+from .conftest import TODAY
+
+
+def _status(platform, table: str, keys: list[str]) -> dict:
+    key = asset_key(table)
+    parts = platform.defs.resolve_assets_def(key).partitions_def
+    return dict(platform.instance.get_status_by_partition(key, keys, parts))
+
+
+def _planned_per_partition(platform, run_id: str) -> int:
+    records = platform.instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
+    return sum(1 for r in records if r.event_log_entry.dagster_event.event_specific_data.partition is not None)
+
+
+def test_a_failed_range_run_shows_its_unloaded_partitions_failed(platform):
+    start = TODAY - dt.timedelta(days=2)
+    keys = [f"SAMINC|{start + dt.timedelta(days=i)}" for i in range(3)]
+    first = sync(platform.defs, "SAMINC", start, TODAY, instance=platform.instance)
+    assert first.success, first.failures
+    # 3 days x 23 transaction tables would be 69 per-partition planned events; the run wrote one per asset.
+    assert _planned_per_partition(platform, first.run_ids[-1]) == 0
+    assert set(_status(platform, "gl_journal_lines", keys).values()) == {AssetPartitionStatus.MATERIALIZED}
+
+    # The Web API user loses GL: the next range run fails on the GL resources (a permanent 403, no retry).
+    platform.sim.config.forbidden_modules = {"SAMINC": ["GL"]}
+    second = sync(platform.defs, "SAMINC", start, TODAY, instance=platform.instance, masters=False)
+    assert not second.success
+    assert any("GL" in f for f in second.failures)
+    for table in ("gl_journal_batches", "gl_journal_lines", "gl_posted_transactions"):
+        assert set(_status(platform, table, keys).values()) == {AssetPartitionStatus.FAILED}, table
+    # What the failed run did load stays materialized.
+    assert set(_status(platform, "ap_invoice_batches", keys).values()) == {AssetPartitionStatus.MATERIALIZED}
