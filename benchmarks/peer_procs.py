@@ -3,6 +3,7 @@
     python -m benchmarks.peer_procs floor URL COMPANY START END OUT.json
     python -m benchmarks.peer_procs dlt   URL COMPANY START END OUT.json WORKDIR
     python -m benchmarks.peer_procs sync  OUT.json -- <sage-looker arguments>
+    python -m benchmarks.peer_procs noop  OUT.json
 
 `floor` is the least any loader can do: sequential GETs of the same pages (one keep-alive connection,
 `$top=100`, `$skip`) and an orjson parse of each, nothing kept. `dlt` is dlt's `rest_api` source over the
@@ -135,12 +136,29 @@ def run_sync(argv: list[str]) -> dict:
     return timers
 
 
+def noop() -> dict:
+    """Dagster's own floor: a one-asset run that does nothing, on the same kind of instance ($DAGSTER_HOME)."""
+    import dagster as dg
+
+    @dg.asset
+    def noop_asset() -> None:
+        return None
+
+    t0 = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        dg.materialize([noop_asset], instance=instance)
+    return {"seconds": time.perf_counter() - t0}
+
+
 def main() -> None:
     kind, rest = sys.argv[1], sys.argv[2:]
     t_process = time.perf_counter()
     if kind == "sync":
         out, argv = rest[0], rest[2:]
         result = run_sync(argv)
+    elif kind == "noop":
+        out = rest[0]
+        result = noop()
     else:
         url, company, start, end, out = rest[:5]
         s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)

@@ -74,7 +74,10 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
         seen.add(table)
         md = mat.metadata
         count = md.get("rows_in_run") or md.get("dagster/row_count")
-        if count is not None:
+        if "rows_per_table" in md:  # a resource's asset: its child tables' rows ride in its metadata
+            for name, n in md["rows_per_table"].value.items():
+                summary.rows[name] = summary.rows.get(name, 0) + int(n)
+        elif count is not None:
             summary.rows[table] = summary.rows.get(table, 0) + int(count.value)
         if "sage_requests" in md:
             summary.requests += int(md["sage_requests"].value)

@@ -158,7 +158,9 @@ def build_dbt_assets(
             wh = None  # the URL (and its password) must not become a dbt var
         else:
             wh = process_env["SAGE_LOOKER_WAREHOUSE"]  # absolute: dbt runs in the project directory
-    translator = BlockingChecksTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    # A resource's child tables are dbt sources of their own that name the resource's one asset (dbt_sources.py).
+    translator = BlockingChecksTranslator(settings=DagsterDbtTranslatorSettings(
+        enable_asset_checks=True, enable_duplicate_source_asset_keys=True))
 
     @dbt_assets(
         manifest=project.manifest_path,
