@@ -4,6 +4,7 @@
     python -m benchmarks.peer_procs dlt   URL COMPANY START END OUT.json WORKDIR
     python -m benchmarks.peer_procs sync  OUT.json -- <sage-looker arguments>
     python -m benchmarks.peer_procs noop  OUT.json
+    python -m benchmarks.peer_procs nightly COMPANY DAY REPEATS OUT.json
 
 `floor` is the least any loader can do: sequential GETs of the same pages (one keep-alive connection,
 `$top=100`, `$skip`) and an orjson parse of each, nothing kept. `dlt` is dlt's `rest_api` source over the
@@ -150,6 +151,36 @@ def noop() -> dict:
     return {"seconds": time.perf_counter() - t0}
 
 
+def nightly(company: str, day: dt.date, repeats: int) -> dict:
+    """P5 inside one warm process, as a run worker sees it: the one-day sync of every resource (masters run +
+    transactions run) vs a no-op one-asset run on the same instance; medians of `repeats`."""
+    import statistics
+
+    import dagster as dg
+
+    from sage_looker.commands.runner import prepare_instance, sync
+    from sage_looker.definitions import defs
+
+    instance = prepare_instance()
+
+    @dg.asset
+    def noop_asset() -> None:
+        return None
+
+    first = sync(defs, company, day, day, instance=instance)  # the day's first load; the nightly re-reads it
+    assert first.success, first.failures
+    dg.materialize([noop_asset], instance=instance)
+    runs, noops = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        assert sync(defs, company, day, day, instance=instance).success
+        runs.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        dg.materialize([noop_asset], instance=instance)
+        noops.append(time.perf_counter() - t0)
+    return {"nightly_s": statistics.median(runs), "noop_s": statistics.median(noops), "runs": runs, "noops": noops}
+
+
 def main() -> None:
     kind, rest = sys.argv[1], sys.argv[2:]
     t_process = time.perf_counter()
@@ -159,6 +190,9 @@ def main() -> None:
     elif kind == "noop":
         out = rest[0]
         result = noop()
+    elif kind == "nightly":
+        company, day, repeats, out = rest[:4]
+        result = nightly(company, dt.date.fromisoformat(day), int(repeats))
     else:
         url, company, start, end, out = rest[:5]
         s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
