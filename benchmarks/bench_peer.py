@@ -277,16 +277,22 @@ def main(argv: list[str] | None = None) -> dict:
     res: dict = {"days": args.days, "scale": args.scale, "repeats": args.repeats, "company": COMPANY,
                  "start": start.isoformat(), "end": end.isoformat()}
     began = time.perf_counter()
+    out = Path(args.out) if args.out else RESULTS / f"peer-{dt.datetime.now():%Y%m%dT%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:  # after every goal: a late failure keeps what was measured
+        out.write_text(json.dumps(res, indent=1, default=str))
+
     if goals & {"P1", "P5", "P7"}:
         with simulator(args.days, args.scale) as url:
-            if "P1" in goals:
-                p1_p2_p3(args, url, start, end, res)
-            if "P5" in goals:
-                p5(args, url, end, res)
-            if "P7" in goals:
-                p7(args, url, start, end, res)
+            for goal, fn in (("P1", lambda: p1_p2_p3(args, url, start, end, res)), ("P5", lambda: p5(args, url, end, res)),
+                             ("P7", lambda: p7(args, url, start, end, res))):
+                if goal in goals:
+                    fn()
+                    save()
     if "P4" in goals:
         p4(args, start, end, res)
+        save()
     if "P6" in goals:
         p6(args, start, end, res)
     res["bench_seconds"] = time.perf_counter() - began
@@ -294,9 +300,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"medians of {args.repeats} where repeated; {res['bench_seconds']:.0f} s in all")
     for line in table(res):
         print(line)
-    out = Path(args.out) if args.out else RESULTS / f"peer-{dt.datetime.now():%Y%m%dT%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=1, default=str))
+    save()
     print(f"results: {out}")
     return res
 
