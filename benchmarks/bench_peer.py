@@ -199,7 +199,9 @@ def p7(args, url: str, start: dt.date, end: dt.date, res: dict) -> None:
             return
         fresh = _pg_targets(admin)
         with tempfile.TemporaryDirectory(prefix="p7_") as tmp, tempfile.TemporaryDirectory(prefix="p7d_") as tmp2:
-            pg = child(sync_args(start, end), sync_env(url, tmp, start, SAGE_LOOKER_WAREHOUSE=fresh("peer")))
+            # a real warehouse with the bundled Sage simulator: say so, as the embedded guard asks
+            pg = child(sync_args(start, end), sync_env(url, tmp, start, SAGE_LOOKER_WAREHOUSE=fresh("peer"),
+                                                       LOOKER_BASE_URL="simulator"))
             # the same first load into DuckDB (P1 already timed one)
             duck = res.get("sync_first_load") or child(sync_args(start, end), sync_env(url, tmp2, start))
             # P2 on PostgreSQL instance storage: the same sync with Dagster's runs and events in PostgreSQL
@@ -283,10 +285,9 @@ def main(argv: list[str] | None = None) -> dict:
     def save() -> None:  # after every goal: a late failure keeps what was measured
         out.write_text(json.dumps(res, indent=1, default=str))
 
-    if goals & {"P1", "P5", "P7"}:
+    if goals & {"P1", "P5"}:
         with simulator(args.days, args.scale) as url:
-            for goal, fn in (("P1", lambda: p1_p2_p3(args, url, start, end, res)), ("P5", lambda: p5(args, url, end, res)),
-                             ("P7", lambda: p7(args, url, start, end, res))):
+            for goal, fn in (("P1", lambda: p1_p2_p3(args, url, start, end, res)), ("P5", lambda: p5(args, url, end, res))):
                 if goal in goals:
                     fn()
                     save()
@@ -295,6 +296,10 @@ def main(argv: list[str] | None = None) -> dict:
         save()
     if "P6" in goals:
         p6(args, start, end, res)
+        save()
+    if "P7" in goals:  # the longest: last, so a cut-off run still has the others
+        with simulator(args.days, args.scale) as url:
+            p7(args, url, start, end, res)
     res["bench_seconds"] = time.perf_counter() - began
     print(f"\nIssue 15 goals: one company, {args.days} days ({start}..{end}), scale {args.scale}, "
           f"medians of {args.repeats} where repeated; {res['bench_seconds']:.0f} s in all")
