@@ -77,7 +77,9 @@ def mark_unmaterialized_partitions_failed(instance: dg.DagsterInstance, run_id: 
     return written
 
 
+# Running from the daemon's first start: without it a failed backfill's partitions would not show failed.
 @dg.run_failure_sensor(name="sage300_failed_partitions", minimum_interval_seconds=30,
+                       default_status=dg.DefaultSensorStatus.RUNNING,
                        description="Marks the partitions a failed range run did not materialize as failed")
 def failed_partitions_sensor(context: dg.RunFailureSensorContext) -> None:
     mark_unmaterialized_partitions_failed(context.instance, context.dagster_run.run_id)
