@@ -2,6 +2,7 @@
 range run are still shown FAILED by Dagster, not as never attempted."""
 
 import datetime as dt
+import os
 
 import dagster as dg
 from dagster._core.storage.partition_status_cache import AssetPartitionStatus
@@ -61,3 +62,29 @@ def test_a_range_run_materializes_each_resource_once_per_partition_and_dbt_keeps
     graph = platform.defs.resolve_asset_graph()
     stg = dg.AssetKey(["staging", "stg_sage300__ap_invoices"])
     assert asset_key("ap_invoice_batches") in graph.get(stg).parent_keys
+
+
+def test_the_run_failure_sensor_marks_a_daemon_runs_unloaded_partitions_failed(platform):
+    # A run the daemon launched (no CLI around it): the sensor gives the failed partitions back.
+    from sage_looker.commands.runner import RANGE_END, RANGE_START
+    from sage_looker.defs.sage300.failed_partitions import SUBSET_PLANNED_ENV, failed_partitions_sensor
+    from sage_looker.defs.sage300.jobs import TRANSACTIONS_ONLY_JOB
+
+    start = TODAY - dt.timedelta(days=1)
+    keys = [f"SAMINC|{start}", f"SAMINC|{TODAY}"]
+    assert sync(platform.defs, "SAMINC", start, TODAY, instance=platform.instance).success
+    platform.sim.config.forbidden_modules = {"SAMINC": ["GL"]}
+    assert os.environ.get(SUBSET_PLANNED_ENV) == "1"  # set by the CLI above; a daemon gets it from deploy/'s env
+    result = platform.defs.resolve_job_def(TRANSACTIONS_ONLY_JOB).execute_in_process(
+        instance=platform.instance, raise_on_error=False,
+        tags={RANGE_START: keys[0], RANGE_END: keys[-1]})
+    assert not result.success  # before the sensor: the failed partitions still look materialized
+    assert set(_status(platform, "gl_journal_batches", keys).values()) == {AssetPartitionStatus.MATERIALIZED}
+    failure = next(e for e in platform.instance.all_logs(result.run_id)
+                   if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_FAILURE)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="sage300_failed_partitions", dagster_event=failure.dagster_event,
+        dagster_instance=platform.instance, dagster_run=platform.instance.get_run_by_id(result.run_id),
+    ).for_run_failure()
+    failed_partitions_sensor(context)
+    assert set(_status(platform, "gl_journal_batches", keys).values()) == {AssetPartitionStatus.FAILED}
