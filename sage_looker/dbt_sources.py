@@ -35,6 +35,8 @@ def _table_entry(t: Table) -> dict:
             del c["description"]
     entry = {"name": t.name, "description": desc, "columns": cols}
     entry["meta"] = {"natural_key": list(t.key_columns), "partition_column": t.partition_column}
+    if t.parent is not None:  # a child table is written by its resource's (root table's) asset
+        entry["meta"]["dagster"] = {"asset_key": [SOURCE_NAME, t.resource.root_table.name]}
     return entry
 
 

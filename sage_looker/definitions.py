@@ -19,6 +19,7 @@ from sage_looker.defs.homes import with_homes
 from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.assets import build_sage300_assets
 from sage_looker.defs.sage300.config import ConfigError, PlatformConfig, resolve_start_date
+from sage_looker.defs.sage300.failed_partitions import failed_partitions_sensor
 from sage_looker.defs.sage300.inventory import build_inventory_snapshot_asset
 from sage_looker.defs.sage300.jobs import ALL_JOBS, build_refresh_job
 from sage_looker.defs.sage300.partitions import build_partitions
@@ -78,7 +79,7 @@ def build_definitions() -> dg.Definitions:
         assets=with_homes(assets, target),
         jobs=[*ALL_JOBS, refresh_job],
         schedules=build_schedules(config),
-        sensors=[build_change_sensor(config),
+        sensors=[build_change_sensor(config), failed_partitions_sensor,
                  build_automation_sensor(dg.AssetSelection.assets(dbt) | dg.AssetSelection.keys(REFRESH_KEY))],
         resources={
             "sage300": sage300,

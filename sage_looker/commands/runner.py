@@ -75,7 +75,10 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
         seen.add(table)
         md = mat.metadata
         count = md.get("rows_in_run") or md.get("dagster/row_count")
-        if count is not None:
+        if "rows_per_table" in md:  # a resource's asset: its child tables' rows ride in its metadata
+            for name, n in md["rows_per_table"].value.items():
+                summary.rows[name] = summary.rows.get(name, 0) + int(n)
+        elif count is not None:
             summary.rows[table] = summary.rows.get(table, 0) + int(count.value)
         if "sage_requests" in md:
             summary.requests += int(md["sage_requests"].value)
@@ -94,6 +97,12 @@ def _root_message(error) -> str:
 
 
 def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=None, tags=None, label=""):
+    from sage_looker.defs.sage300.failed_partitions import (
+        emit_one_planned_event_per_asset,
+        mark_unmaterialized_partitions_failed,
+    )
+
+    emit_one_planned_event_per_asset()  # a year's range run: one planned event per asset, not per partition
     job = defs.resolve_job_def(job_name)
     with click.progressbar(length=1, label=label, show_eta=False) as bar:
         result = job.execute_in_process(
@@ -101,6 +110,8 @@ def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=Non
             run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("SAGE_LOOKER_LOG_LEVEL", "WARNING")}}}},
         )
         bar.update(1)
+    if not result.success:  # what the subset planned events give up: its unmaterialized partitions show failed
+        mark_unmaterialized_partitions_failed(instance, result.run_id)
     return result
 
 

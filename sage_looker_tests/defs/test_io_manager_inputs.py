@@ -15,14 +15,14 @@ from .conftest import TODAY
 def test_load_input_returns_the_partition_slice_with_decimals(platform):
     day = TODAY - dt.timedelta(days=4)
     assert sync(platform.defs, "SAMLTD", day - dt.timedelta(days=2), day, instance=platform.instance).success
-    upstream = platform.defs.resolve_assets_def(asset_key("ap_invoices"))
+    upstream = platform.defs.resolve_assets_def(asset_key("ap_invoice_batches"))
     parts = upstream.partitions_def
     seen = {}
 
-    @dg.asset(partitions_def=parts, ins={"invoices": dg.AssetIn(asset_key("ap_invoices"))},
+    @dg.asset(partitions_def=parts, ins={"batches": dg.AssetIn(asset_key("ap_invoice_batches"))},
               io_manager_key="mem")
-    def invoice_totals(invoices: pl.DataFrame) -> None:
-        seen["frame"] = invoices
+    def invoice_totals(batches: pl.DataFrame) -> None:
+        seen["frame"] = batches
 
     result = dg.materialize(
         [*upstream.to_source_assets(), invoice_totals], instance=platform.instance,
@@ -30,9 +30,9 @@ def test_load_input_returns_the_partition_slice_with_decimals(platform):
         resources={"mem": dg.mem_io_manager})
     assert result.success
     frame = seen["frame"]
-    expected = platform.query("SELECT COUNT(*) AS n, SUM(document_total_including_tax) AS s FROM sage300.ap_invoices "
+    expected = platform.query("SELECT COUNT(*) AS n, SUM(batch_total) AS s FROM sage300.ap_invoice_batches "
                               "WHERE company_id = 'SAMLTD' AND batch_date = ?", [day])[0]
     assert frame.height == expected["n"] > 0
     assert set(frame["company_id"]) == {"SAMLTD"} and set(frame["batch_date"]) == {day}
-    assert isinstance(frame["document_total_including_tax"].dtype, pl.Decimal)
-    assert sum(frame["document_total_including_tax"].to_list(), Decimal(0)) == expected["s"]
+    assert isinstance(frame["batch_total"].dtype, pl.Decimal)
+    assert sum(frame["batch_total"].to_list(), Decimal(0)) == expected["s"]

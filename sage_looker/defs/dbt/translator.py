@@ -23,7 +23,10 @@ def _folder(props: Mapping[str, Any]) -> str | None:
 class SageLookerDbtTranslator(DagsterDbtTranslator):
     def __init__(self, automation_condition: dg.AutomationCondition | None = None,
                  freshness_policy: dg.FreshnessPolicy | None = None):
-        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        # A resource's child tables are dbt sources of their own that name the resource's one asset
+        # (dbt_sources.py): several sources share that key.
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True,
+                                                               enable_duplicate_source_asset_keys=True))
         self._automation = automation_condition
         self._freshness = freshness_policy
 

@@ -1,4 +1,4 @@
-"""Sage 300 assets, generated from the catalog: one multi-asset per resource, one output per warehouse table.
+"""Sage 300 assets, generated from the catalog: one asset per resource (its child tables ride in its output).
 
 Masters are partitioned by company; transactions by company × date and depend on their company's
 masters. Every asset reads Sage in the `sage300` pool and writes through the warehouse IO manager.
@@ -17,7 +17,7 @@ from sage_looker.defs.sage300.partitions import (Partitions, Window, backfill_po
                                                  require_consistent_partition_tags, windows_for_keys)
 from sage_looker.defs.sage300.resources import Sage300Resource
 from sage_looker.defs.sage300.retries import no_retry_for_permanent_errors, sage_retry_policy
-from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice, WrittenWithParent
+from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice
 from sage_looker.defs.warehouse.resources import WarehouseResource
 from sage_looker.sage300 import catalog
 from sage_looker.sage300.catalog_model import Resource, Table
@@ -38,21 +38,27 @@ def column_schema(table: Table) -> dg.TableSchema:
 
 
 def _outs(resource: Resource) -> dict[str, dg.AssetOut]:
+    """One output per resource: its child tables (invoices, lines) are written in the root table's
+    transaction and are not assets of their own. A range run materializes every output once per partition,
+    so each child output cost 365 events a year for nothing a user reads (issue 15); dbt's sources of the
+    child tables name the root asset (dbt_sources.py), which keeps the lineage to the marts."""
+    t = resource.root_table
+    children = [c.name for c in resource.tables[1:]]
     return {
         t.name: dg.AssetOut(
             key=asset_key(t.name),
             io_manager_key=IO_MANAGER_KEY,
             is_required=False,
-            description=(resource.description if t.parent is None else f"{t.name}: rows of {t.parent.name}"),
+            description=resource.description + (f" (with {', '.join(children)})" if children else ""),
             metadata={
                 "dagster/column_schema": column_schema(t),
                 "dagster/table_name": f"sage300.{t.name}",
                 "sage300/resource": resource.path,
                 "sage300/natural_key": ", ".join(t.key_columns),
+                **({"sage300/child_tables": ", ".join(f"sage300.{c}" for c in children)} if children else {}),
             },
             kinds={"sage300"},
         )
-        for t in resource.tables
     }
 
 
@@ -165,12 +171,6 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
                 **row_count_metadata(partitions, rows[root]),
             },
         )
-        for t in resource.tables[1:]:
-            yield dg.Output(
-                WrittenWithParent(t.name, rows[t.name]),
-                output_name=t.name,
-                metadata=row_count_metadata(partitions, rows[t.name]),
-            )
         yield from checks
 
     return _asset

@@ -89,7 +89,7 @@ def watched_resources():
 def _running(instance: dg.DagsterInstance, partition_key: str, resource) -> bool:
     runs = instance.get_run_records(
         filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={"dagster/partition": partition_key}), limit=20)
-    keys = {asset_key(t.name) for t in resource.tables}
+    keys = {asset_key(resource.root_table.name)}
     for record in runs:
         selection = record.dagster_run.asset_selection
         if selection is None or keys & set(selection):
@@ -145,7 +145,7 @@ def _evaluate(context, config, client, cursor):
                 requests.append(dg.RunRequest(
                     run_key=f"{slot}|{day}|{fingerprint}",
                     partition_key=key,
-                    asset_selection=[asset_key(t.name) for t in resource.tables],
+                    asset_selection=[asset_key(resource.root_table.name)],
                     tags={"sage_looker/trigger": "change_sensor", "sage_looker/resource": resource.name},
                 ))
             cursor[slot] = {**found.state, "pending": still_pending,

@@ -39,11 +39,11 @@ def partial_materializations(context, resource: Resource, load: ResourceLoad, sk
         metadata = write_resource_load(warehouse.target, load, context.run_id, context.log)
         loaded = [k for k in keys if any(_in(k, sl) for sl, _ in load.slices)]
         rows = load.rows()
-        for t in resource.tables:
-            for k in loaded:
-                yield dg.AssetMaterialization(asset_key=asset_key(t.name), partition=k,
-                                              metadata={**metadata, "rows_in_run": rows[t.name],
-                                                        "not_loaded": reasons})
+        for k in loaded:  # the child tables are not assets of their own: their rows are in rows_per_table
+            yield dg.AssetMaterialization(asset_key=root, partition=k,
+                                          metadata={**metadata, "rows_in_run": rows[resource.root_table.name],
+                                                    "rows_per_table": dg.MetadataValue.json(rows),
+                                                    "not_loaded": reasons})
         yield from reference_check_results(context, resource, root, load, warehouse)
     elif reference_check_specs(resource, root):
         yield dg.AssetCheckResult(asset_key=root, check_name=CHECK_NAME, passed=False,
