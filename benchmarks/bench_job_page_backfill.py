@@ -42,7 +42,7 @@ def main() -> None:
             assert d.defs.resolve_job_def(MASTERS_JOB).execute_in_process(partition_key="SAMINC",
                                                                           instance=instance).success
             keys = [f"SAMINC|{(start + dt.timedelta(days=i)).isoformat()}" for i in range(args.days)]
-            assets = [asset_key(t.name) for r in catalog.TRANSACTIONS for t in r.tables]
+            assets = [asset_key(r.root_table.name) for r in catalog.TRANSACTIONS]  # one asset per resource
             sim.reset_log()
             began = time.monotonic()
             backfill_id = launch_job_page_backfill(process, TRANSACTIONS_ONLY_JOB, keys, assets)

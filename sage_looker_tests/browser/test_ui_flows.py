@@ -99,14 +99,14 @@ def test_job_page_backfill_puts_every_day_in_the_warehouse(page, dev):
     from sage_looker.warehouse import open_warehouse
 
     masters = _job_page_backfill(dev, "sage300_masters_job", ["SAMINC"],
-                                 [["sage300", t.name] for r in catalog.MASTERS for t in r.tables])
+                                 [["sage300", r.root_table.name] for r in catalog.MASTERS])
     assert _wait_backfill(dev, masters) in ("COMPLETED", "COMPLETED_SUCCESS")
     today = dt.date.today()
     days = [today - dt.timedelta(days=n) for n in range(8, 3, -1)]
     keys = [f"SAMINC|{d.isoformat()}" for d in days]
     started = time.monotonic()
     backfill = _job_page_backfill(dev, "sage300_transactions_only_job", keys,
-                                  [["sage300", t.name] for r in catalog.TRANSACTIONS for t in r.tables])
+                                  [["sage300", r.root_table.name] for r in catalog.TRANSACTIONS])
     assert _wait_backfill(dev, backfill) in ("COMPLETED", "COMPLETED_SUCCESS")
     print(f"job-page backfill of {len(keys)} days: {time.monotonic() - started:.1f}s")
 

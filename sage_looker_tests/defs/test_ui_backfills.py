@@ -24,7 +24,7 @@ def _keys(company: str) -> list[str]:
 
 
 def _transaction_keys() -> list[dg.AssetKey]:
-    return [asset_key(t.name) for r in catalog.TRANSACTIONS for t in r.tables]
+    return [asset_key(r.root_table.name) for r in catalog.TRANSACTIONS]  # one asset per resource
 
 
 def _assert_every_day_landed(platform, company: str):
