@@ -51,8 +51,9 @@ def test_the_dbt_asset_never_puts_the_url_in_its_vars_and_restores_the_environme
             return iter(())
 
     class FakeDbt:
-        def cli(self, args, context=None):
+        def cli(self, args, context=None, target_path=None):
             seen["args"] = list(args)
+            seen["target_path"] = target_path
             seen["env"] = {k: os.environ.get(k) for k in ("SAGE_LOOKER_DBT_TARGET", PG_PASSWORD_ENV)}
             return FakeInvocation()
 
@@ -63,11 +64,14 @@ def test_the_dbt_asset_never_puts_the_url_in_its_vars_and_restores_the_environme
 
     class Ctx:
         has_partition_key_range = has_partition_key = False
+        run_id = "0123abcd-run"
 
     list(fn(Ctx(), FakeDbt(), dbt_assets.DbtBuildConfig(min_date="2026-01-01")))
     assert "s3cr" not in " ".join(seen["args"]) and "warehouse_path" not in " ".join(seen["args"])
     assert seen["env"] == {"SAGE_LOOKER_DBT_TARGET": "postgres", PG_PASSWORD_ENV: "s3cr@t"}
     assert os.environ["SAGE_LOOKER_DBT_TARGET"] == "duckdb" and PG_PASSWORD_ENV not in os.environ
+    # Run artifacts go to the state folder under the home, one folder per run, never into the dbt project.
+    assert seen["target_path"] == dbt_assets.dbt_state_dir() / "runs" / "0123abcd"
 
     duck = dbt_assets.build_dbt_assets(warehouse_path="rel/w.duckdb", select="fqn:*")
     list(duck.op.compute_fn.decorated_fn(Ctx(), FakeDbt(), dbt_assets.DbtBuildConfig()))
