@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 _PROOF_DIR = Path(os.environ.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "proof"
 _STARTED = time.time()
 # Step retries wait a minute in production (an app pool coming back); the suite waits a fraction of a second.
@@ -17,6 +19,20 @@ os.environ.setdefault("SAGE_LOOKER_STEP_RETRY_DELAY", "0.2")
 # dbt's manifest lives in state, under each SAGE_LOOKER_HOME; the many homes of one test session share one
 # parse (per process: xdist workers each get theirs), so `dbt parse` does not run once per test.
 os.environ.setdefault("SAGE_LOOKER_DBT_STATE", tempfile.mkdtemp(prefix="sage_looker_dbt_state_"))
+
+
+@pytest.fixture(autouse=True)
+def _no_host_gate_outlives_its_test():
+    """A Dagster run installs the shared per-host gate for its Sage URL in this process (one deployment, one
+    host: right for the product). In a test worker the next simulator can get the same loopback port, and a
+    gate left behind would throttle a test that never asked for one against a budget that counted another
+    server's requests (CI: the direct fault-schedule test waited out its 600 s timeout in the gate)."""
+    from sage_looker.sage300 import budget, host_budget
+
+    yield
+    budget._host_gates.clear()
+    with host_budget._gates_lock:
+        host_budget._gates.clear()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
