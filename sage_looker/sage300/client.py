@@ -41,6 +41,9 @@ per client; each change behind the reader costs one more pass.
 
 Each page's new records go to the flattener as they arrive: memory holds one page of JSON plus the flattened
 columns, never the raw JSON of the range.
+
+Steps 2-5 and the count verdict of 6 live in `pager.Pager` (one pass's state, no HTTP); this client sends its
+requests, checks the budget, feeds the churn watch and counts the stats.
 """
 
 from __future__ import annotations
