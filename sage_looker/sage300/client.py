@@ -41,12 +41,14 @@ per client; each change behind the reader costs one more pass.
 
 Each page's new records go to the flattener as they arrive: memory holds one page of JSON plus the flattened
 columns, never the raw JSON of the range.
+
+Steps 2-5 and the count verdict of 6 live in `pager.Pager` (one pass's state, no HTTP); this client sends its
+requests, checks the budget, feeds the churn watch and counts the stats.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -66,6 +68,7 @@ from sage_looker.sage300.errors import (
     SageResourceMissing,
 )
 from sage_looker.sage300.flatten import Flattener
+from sage_looker.sage300.pager import Pager, page_rows
 from sage_looker.sage300.reads import (  # noqa: F401  (ReadStats, ReadResult, Page are part of the client's API)
     Page,
     ReadResult,
@@ -196,14 +199,12 @@ class Sage300Client(Probes):
     def _paged(self, res: Resource, company: str, flt: str | None, select: str | None, stats: ReadStats,
                counters: Counters, *, probe: bool = True) -> Iterator[Page]:
         s = self.settings
-        base_url = s.url or ""
         target = Target(res.path, company, res.optional, res.keys)
         key_of = _key_function(res)
-        page_size = s.page_size
-        overlap_k = min(s.paging_overlap, max(0, page_size // 2))
+        overlap_k = min(s.paging_overlap, max(0, s.page_size // 2))
         first_url = odata.with_query(
-            odata.resource_url(base_url, company, res.path),
-            {"$filter": flt, "$select": select, "$top": page_size, "$count": "true"},
+            odata.resource_url(s.url or "", company, res.path),
+            {"$filter": flt, "$select": select, "$top": s.page_size, "$count": "true"},
         )
         problem = ""
         watch = ChangeWatch(res) if probe else None
@@ -211,127 +212,12 @@ class Sage300Client(Probes):
             stats.passes = pass_no
             if watch is not None:
                 watch.reset()
-            seen: set[Any] = set()
-            tail: list[Any] = []
-            url, req_skip, expect_overlap = first_url, 0, 0
-            count: int | None = None
-            page_cap: int | None = None
-            stalls = 0
-            restart = ""
-            dirty = ""
-            index = 0
-            while True:
-                resp = self._get_page(url, target, counters, first=(pass_no == 1 and index == 0))
-                doc = resp.doc
-                rows = doc.get("value") if isinstance(doc, dict) else None
-                if not isinstance(rows, list):
-                    raise SageBadResponse(
-                        f"Sage 300 answered GET {url} (HTTP {resp.status}) with JSON that has no 'value' array "
-                        f"(keys: {sorted(doc)[:8] if isinstance(doc, dict) else type(doc).__name__}); expected an "
-                        "OData collection.", kind="unexpected JSON", url=url, status=resp.status,
-                    )
-                keys = [key_of(r) if isinstance(r, dict) else ("<not an object>", i) for i, r in enumerate(rows)]
-                if index == 0:
-                    if watch is not None:
-                        watch.start(resp.server_date)
-                    count = odata.envelope_count(doc)
-                    stats.count = count
-                    if count is None:
-                        stats.warnings.append(f"{res.path}: Sage returned no @odata.count; consistency unchecked")
-                    else:
-                        # the server may cap pages below $top (Web.config PageSize): size the cap on what came
-                        served = min(page_size, len(rows)) if len(rows) < count else page_size
-                        new_per_page = max(1, served - overlap_k)
-                        slack = max(3 * served, count // 5)
-                        page_cap = math.ceil((count + slack) / new_per_page) + 2
-                        needed = math.ceil(max(0, count - len(rows)) / new_per_page) + 1
-                        self.budget.check(needed, what=f"{company} {res.path}: ~{needed} more requests for "
-                                                       f"{count} records")
-                # ---- overlap check: the first rows must be the previous page's tail
-                start_new = expect_overlap
-                if expect_overlap and keys[:expect_overlap] != tail[-expect_overlap:]:
-                    stats.shifts += 1
-                    shift = (f"{_describe_shift(tail, keys, expect_overlap)} before row {req_skip + expect_overlap} "
-                             f"between pages {index} and {index + 1}")
-                    positions = {k: i for i, k in enumerate(keys)}
-                    found = next((positions[k] for k in reversed(tail) if k in positions), None)
-                    if found is None:
-                        restart = f"{shift}; lost our place in the table"
-                        break
-                    # Resynchronise after the latest key we had and read on: the pass is dirty (the part already
-                    # read changed) and will be re-read, but a burst of changes is absorbed in this one pass.
-                    start_new = found + 1
-                    dirty = dirty or shift
-                new = []
-                for r, k in zip(rows[start_new:], keys[start_new:]):
-                    if k not in seen:
-                        seen.add(k)
-                        new.append(r)
-                        if watch is not None and watch.active:
-                            watch.add(k, r)
-                stats.pages += 1
-                yield Page(url=odata.strip_credentials(url), index=index, pass_number=pass_no, records=new,
-                           received=len(rows), count=count, body=resp.body, restarted=(pass_no > 1 and index == 0))
-                index += 1
-                position = req_skip + len(rows)
-                if keys:
-                    tail = keys[-overlap_k:] if overlap_k else []
-                # ---- stop conditions
-                if not rows:
-                    break
-                next_link = odata.envelope_next_link(doc)
-                full = len(rows) >= page_size
-                latest = odata.envelope_count(doc) if index > 1 else count  # nextLinks usually keep $count
-                latest = count if latest is None else latest
-                short_of_count = latest is not None and len(seen) < latest and len(rows) > start_new
-                if next_link is None and not full and not short_of_count:
-                    break
-                if not new and (not full or (count is not None and len(seen) >= count)):
-                    break  # only rows we already had, and nothing more to expect: a nextLink past the end
-                if not new:
-                    stalls += 1
-                    if stalls >= 2:
-                        raise SageBadResponse(
-                            f"Sage 300 paging of {company} {res.path} made no progress: two pages in a row brought "
-                            f"no new record (last GET {url}); the server's nextLink loops. Read {len(seen)} of "
-                            f"{count if count is not None else '?'} records.", kind="looping nextLink", url=url,
-                        )
-                else:
-                    stalls = 0
-                if page_cap is not None and index >= page_cap:
-                    restart = (f"paging did not end after {index} pages although $count said {count} "
-                               f"(the table grew during the read, or the server ignores $skip)")
-                    break
-                # ---- next request
-                ov = min(overlap_k, position, len(tail))
-                if next_link:
-                    nxt = odata.rebase_next_link(base_url, url, next_link)
-                    if "$skip" in odata.query_params(nxt):
-                        url, req_skip, expect_overlap = odata.set_query_params(nxt, _skip=position - ov), position - ov, ov
-                    else:
-                        url, req_skip, expect_overlap = nxt, position, 0
-                else:
-                    url = odata.set_query_params(first_url, _skip=position - ov, _count=None)
-                    req_skip, expect_overlap = position - ov, ov
-            if restart or dirty:
-                problem = restart or f"{dirty}: the part already read changed"
-            else:
-                try:
-                    final = self._count(res, company, flt, counters)
-                except SageResourceMissing as exc:
-                    raise self._vanished(exc, "the final $count") from None
-                if final is None or final == len(seen):
-                    if final is None and count is not None:
-                        stats.warnings.append(f"{res.path}: final $count unavailable; consistency unchecked")
-                    stats.count = final if final is not None else count
-                    changed = self._changed_behind(res, company, flt, select, watch, key_of, counters)
-                    if not changed:
-                        return
-                    problem = (f"{len(changed)} record(s) changed behind the reader with the count unchanged "
-                               f"({', '.join(changed[:5])}{', …' if len(changed) > 5 else ''})")
-                else:
-                    problem = (f"read {len(seen)} distinct records but Sage now counts {final} (rows were inserted "
-                               "or deleted in the part already read)")
+            pager = Pager(first_url, s.url or "", s.page_size, overlap_k, key_of, f"{company} {res.path}")
+            while pager.has_more:
+                yield from self._page(pager, res, company, target, stats, counters, watch, pass_no)
+            problem = pager.problem or self._verdict(pager, res, company, flt, select, stats, counters, watch)
+            if not problem:
+                return
             log.warning("Sage 300 %s %s pass %d inconsistent: %s; re-reading", company, res.path, pass_no, problem)
             stats.warnings.append(f"pass {pass_no}: {problem}")
         raise SageDataChanged(
@@ -339,6 +225,56 @@ class Sage300Client(Probes):
             f"{s.consistency_attempts} passes; last problem: {problem}. The data is changing faster than it can be "
             "read: re-run later (e.g. outside posting hours) or narrow the date window."
         )
+
+    def _page(self, pager: Pager, res: Resource, company: str, target: Target, stats: ReadStats,
+              counters: Counters, watch: ChangeWatch | None, pass_no: int) -> Iterator[Page]:
+        """One request of a pass: send what the pager asks, let it take the page, hand the new records on."""
+        first = pager.index == 0
+        url = pager.next_request()
+        resp = self._get_page(url, target, counters, first=(pass_no == 1 and first))
+        rows = page_rows(resp.doc, url, resp.status)
+        new = pager.take(resp.doc, rows)
+        if first:
+            if watch is not None:
+                watch.start(resp.server_date)
+            stats.count = pager.count
+            if pager.count is None:
+                stats.warnings.append(f"{res.path}: Sage returned no @odata.count; consistency unchecked")
+            else:
+                needed = pager.requests_needed
+                self.budget.check(needed, what=f"{company} {res.path}: ~{needed} more requests for "
+                                               f"{pager.count} records")
+        if pager.shift:
+            stats.shifts += 1
+        if new is None:
+            return  # lost our place in the table: the pass restarts at once
+        if watch is not None and watch.active:
+            for k, r in new:
+                watch.add(k, r)
+        stats.pages += 1
+        yield Page(url=odata.strip_credentials(url), index=pager.index, pass_number=pass_no,
+                   records=[r for _, r in new], received=len(rows), count=pager.count, body=resp.body,
+                   restarted=(pass_no > 1 and first))
+        pager.update_state(resp.doc)
+
+    def _verdict(self, pager: Pager, res: Resource, company: str, flt: str | None, select: str | None,
+                 stats: ReadStats, counters: Counters, watch: ChangeWatch | None) -> str:
+        """A pass read to its end without a shift: the final $count, then the churn probe. "" = accepted."""
+        try:
+            final = self._count(res, company, flt, counters)
+        except SageResourceMissing as exc:
+            raise self._vanished(exc, "the final $count") from None
+        problem = pager.check_complete(final)
+        if problem:
+            return problem
+        if final is None and pager.count is not None:
+            stats.warnings.append(f"{res.path}: final $count unavailable; consistency unchecked")
+        stats.count = final if final is not None else pager.count
+        changed = self._changed_behind(res, company, flt, select, watch, pager.key_of, counters)
+        if not changed:
+            return ""
+        return (f"{len(changed)} record(s) changed behind the reader with the count unchanged "
+                f"({', '.join(changed[:5])}{', …' if len(changed) > 5 else ''})")
 
     # ------------------------------------------------------------------ read
 
