@@ -48,3 +48,14 @@ def test_staging_holds_only_staging_views_and_marts_only_marts(manifest):
     assert staging and all(name.startswith("stg_sage300__") for name in staging)
     marts = {n["name"] for n in _models(manifest, "marts")}
     assert marts and all(n["schema"] == MARTS_SCHEMA for n in _models(manifest, "marts"))
+
+
+def test_marts_follow_the_documented_naming_rule(manifest):
+    """README "Layout and naming": dim_ in core/, fct_ for source-grain facts, unprefixed report rollups — and
+    no layer prefix (stg_, int_) or second rollup prefix (rpt_, mart_, agg_) sneaking into marts."""
+    marts = _models(manifest, "marts")
+    core = {n["name"] for n in marts if n["fqn"][2] == "core"}
+    others = {n["name"] for n in marts if n["fqn"][2] != "core"}
+    assert core and all(name.startswith("dim_") for name in core)
+    assert not any(name.startswith(("dim_", "stg_", "int_", "rpt_", "mart_", "agg_")) for name in others), others
+    assert {n["name"] for n in marts if not n["description"].strip()} == set()
