@@ -149,13 +149,14 @@ def _resolve_explores(raws: list[tuple[str, dict]], project: Project) -> list[tu
                 project.problems.append(Problem(file, f"explore {e['name']}", "explore defined twice"))
             own[e["name"]] = (file, e)
     for file, e in raws:
-        name = e["name"].lstrip("+")
-        if e["name"].startswith("+"):
-            if name not in own:
-                project.problems.append(Problem(file, f"explore +{name}", f"refines explore {name}, which is not defined"))
-                continue
-            base_file, base = own[name]
-            own[name] = (base_file, _merge(base, {**e, "name": name}))
+        if not e["name"].startswith("+"):
+            continue
+        name = e["name"][1:]
+        if name not in own:
+            project.problems.append(Problem(file, f"explore +{name}", f"refines explore {name}, which is not defined"))
+            continue
+        base_file, base = own[name]
+        own[name] = (base_file, _merge(base, {**e, "name": name}))
     resolved: dict[str, dict] = {}
 
     def resolve(name: str, chain: tuple[str, ...]) -> dict:
@@ -167,7 +168,8 @@ def _resolve_explores(raws: list[tuple[str, dict]], project: Project) -> list[tu
             if base in chain or base == name:
                 project.problems.append(Problem(file, f"explore {name}", f"extends {base} in a cycle"))
             elif base not in own:
-                project.problems.append(Problem(file, f"explore {name}", f"extends explore {base}, which is not defined"))
+                problem = f"extends explore {base}, which is not defined"
+                project.problems.append(Problem(file, f"explore {name}", problem))
             else:
                 inherited = {k: v for k, v in resolve(base, (*chain, name)).items() if k not in ("extension", "name")}
                 merged = _merge(merged, inherited)
