@@ -24,6 +24,7 @@ LOOKML_DIR = PROJECT_DIR / "lookml"
 # Schemas the project writes (generate_schema_name uses custom schema names as-is).
 MARTS_SCHEMA = "marts"
 STAGING_SCHEMA = "staging"
+INTERMEDIATE_SCHEMA = "intermediate"
 REFERENCE_SCHEMA = "reference"
 
 

@@ -40,6 +40,7 @@ class Explore:
     file: str
     raw: dict
     aliases: dict[str, str] = field(default_factory=dict)  # alias (explore or join name) → view name
+    extends: list[str] = field(default_factory=list)  # base explores whose joins this one inherits
 
 
 @dataclass
@@ -89,9 +90,9 @@ def load_project(lookml_dir: str | Path) -> Project:
             model = path.name[: -len(".model.lkml")]
             project.models[model] = doc
             included = _included_files(root, path, doc.get("includes", []), project)
-            for p in [path, *included]:
-                for e in parsed.get(p, {}).get("explores", []):
-                    project.explores[(model, e["name"])] = _explore(model, _rel(p, root), e)
+            raws = [(_rel(p, root), e) for p in [path, *included] for e in parsed.get(p, {}).get("explores", [])]
+            for file, e in _resolve_explores(raws, project):
+                project.explores[(model, e["name"])] = _explore(model, file, e)
     for path in sorted(root.rglob("*.dashboard.lookml")):
         try:
             docs = yaml.safe_load(path.read_text()) or []
@@ -115,8 +116,64 @@ def _included_files(root: Path, model_path: Path, patterns: Iterable[str], proje
 
 
 def _explore(model: str, file: str, raw: dict) -> Explore:
-    e = Explore(raw["name"], model, file, raw)
+    e = Explore(raw["name"], model, file, raw, extends=_extends(raw))
     e.aliases[raw["name"]] = raw.get("from") or raw.get("view_name") or raw["name"]
     for j in raw.get("joins", []):
         e.aliases[j["name"]] = j.get("from") or j["name"]
     return e
+
+
+def _extends(raw: dict) -> list[str]:
+    return [name for group in raw.get("extends__all", []) for name in group]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """`over` layered on `base` as Looker does for extends and refinements: scalar properties replace, joins
+    merge by name (a join of the same name replaces the inherited one, its other joins stay)."""
+    merged = {**base, **{k: v for k, v in over.items() if k != "joins"}}
+    joins = {j["name"]: j for j in base.get("joins", [])}
+    joins.update({j["name"]: j for j in over.get("joins", [])})
+    merged["joins"] = list(joins.values())
+    return merged
+
+
+def _resolve_explores(raws: list[tuple[str, dict]], project: Project) -> list[tuple[str, dict]]:
+    """One model's explores as Looker sees them: refinements (`explore: +name`) applied to the explore they
+    name, then each `extends: [...]` base's properties and joins inherited (recursively), so a join defined
+    once in a base is checked in every explore that extends it. `extension: required` bases are templates,
+    not explores: they are not listed (Looker neither shows nor validates them on their own)."""
+    own: dict[str, tuple[str, dict]] = {}
+    for file, e in raws:
+        if not e["name"].startswith("+"):
+            if e["name"] in own:
+                project.problems.append(Problem(file, f"explore {e['name']}", "explore defined twice"))
+            own[e["name"]] = (file, e)
+    for file, e in raws:
+        if not e["name"].startswith("+"):
+            continue
+        name = e["name"][1:]
+        if name not in own:
+            project.problems.append(Problem(file, f"explore +{name}", f"refines explore {name}, which is not defined"))
+            continue
+        base_file, base = own[name]
+        own[name] = (base_file, _merge(base, {**e, "name": name}))
+    resolved: dict[str, dict] = {}
+
+    def resolve(name: str, chain: tuple[str, ...]) -> dict:
+        if name in resolved:
+            return resolved[name]
+        file, e = own[name]
+        merged: dict = {}
+        for base in _extends(e):
+            if base in chain or base == name:
+                project.problems.append(Problem(file, f"explore {name}", f"extends {base} in a cycle"))
+            elif base not in own:
+                problem = f"extends explore {base}, which is not defined"
+                project.problems.append(Problem(file, f"explore {name}", problem))
+            else:
+                inherited = {k: v for k, v in resolve(base, (*chain, name)).items() if k not in ("extension", "name")}
+                merged = _merge(merged, inherited)
+        resolved[name] = _merge(merged, e)
+        return resolved[name]
+
+    return [(file, resolve(name, ())) for name, (file, e) in own.items() if e.get("extension") != "required"]

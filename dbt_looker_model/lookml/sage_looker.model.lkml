@@ -14,7 +14,20 @@ datagroup: sage300_load {
 
 persist_with: sage300_load
 
+# Every explore over a per-company mart extends this one: the dim_company join is written once. `foreign_key`
+# joins the base view's company_id to dim_company's primary key, so the join needs no explore name and
+# resolves in whichever explore extends it; `extension: required` keeps the base itself out of the UI.
+explore: company_base {
+  extension: required
+  join: dim_company {
+    type: left_outer
+    relationship: many_to_one
+    foreign_key: company_id
+  }
+}
+
 explore: ap_aging {
+  extends: [company_base]
   label: "AP aging"
   description: "Vendor aging per as-of date (document currency); filter one as-of date."
   join: dim_vendor {
@@ -22,28 +35,21 @@ explore: ap_aging {
     relationship: many_to_one
     sql_on: ${ap_aging.vendor_key} = ${dim_vendor.vendor_key} ;;
   }
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${ap_aging.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: fct_ap_open_items {
+  extends: [company_base]
   label: "AP open items"
+  description: "Open posted AP documents per as-of date with days past due and aging bucket (document currency, plus functional)."
   join: dim_vendor {
     type: left_outer
     relationship: many_to_one
     sql_on: ${fct_ap_open_items.vendor_key} = ${dim_vendor.vendor_key} ;;
   }
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fct_ap_open_items.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: ar_aging {
+  extends: [company_base]
   label: "AR aging and collections"
   description: "Customer aging, credit limits and days to pay per as-of date (document currency)."
   join: dim_customer {
@@ -51,39 +57,29 @@ explore: ar_aging {
     relationship: many_to_one
     sql_on: ${ar_aging.customer_key} = ${dim_customer.customer_key} ;;
   }
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${ar_aging.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: fct_ar_open_items {
+  extends: [company_base]
   label: "AR open items"
+  description: "Open posted AR documents per as-of date with days past due and aging bucket (document currency, plus functional)."
   join: dim_customer {
     type: left_outer
     relationship: many_to_one
     sql_on: ${fct_ar_open_items.customer_key} = ${dim_customer.customer_key} ;;
   }
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fct_ar_open_items.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: cash_flow_forecast {
+  extends: [company_base]
   label: "Cash-flow forecast"
   description: "13 Monday weeks plus beyond, per company and currency (document currency)."
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${cash_flow_forecast.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: gl_trial_balance {
+  extends: [company_base]
   label: "Trial balance"
+  description: "Opening balance, debits, credits and closing balance per account and fiscal period, from Sage's posted GL (functional currency)."
   join: dim_gl_account {
     type: left_outer
     relationship: many_to_one
@@ -94,15 +90,12 @@ explore: gl_trial_balance {
     relationship: many_to_one
     sql_on: ${gl_trial_balance.fiscal_period_key} = ${dim_fiscal_period.fiscal_period_key} ;;
   }
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${gl_trial_balance.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: fct_gl_posted_lines {
+  extends: [company_base]
   label: "GL posted transactions"
+  description: "Every posted GL transaction line with its account and fiscal period (functional currency)."
   join: dim_gl_account {
     type: left_outer
     relationship: many_to_one
@@ -116,7 +109,9 @@ explore: fct_gl_posted_lines {
 }
 
 explore: fct_oe_order_lines {
+  extends: [company_base]
   label: "Order lines"
+  description: "Order entry lines with item, customer, revenue, cost and quantity shipped (document currency)."
   join: dim_item {
     type: left_outer
     relationship: many_to_one
@@ -130,43 +125,37 @@ explore: fct_oe_order_lines {
 }
 
 explore: margin_by_product_line {
+  extends: [company_base]
   label: "Margin by product line"
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${margin_by_product_line.company_id} = ${dim_company.company_id} ;;
-  }
+  description: "Invoiced revenue, cost and margin per company, month, currency and product line (document currency)."
 }
 
 explore: inventory_turnover {
+  extends: [company_base]
   label: "Inventory turnover"
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${inventory_turnover.company_id} = ${dim_company.company_id} ;;
-  }
+  description: "Cost of goods sold, average inventory value, turnover and days inventory outstanding per company, month and product line (functional currency)."
 }
 
 explore: fct_inventory_daily {
+  extends: [company_base]
   label: "Inventory value by day"
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fct_inventory_daily.company_id} = ${dim_company.company_id} ;;
-  }
+  description: "Inventory quantity on hand and value per company, snapshot day and product line (functional currency)."
 }
 
 explore: subledger_tie_out {
+  extends: [company_base]
   label: "AR/AP tie-out to Sage"
   description: "Aging = Sage's party balances = AR/AP control accounts (+ pending GL batches), to the cent; a difference fails the load."
 }
 
 explore: fct_ar_open_instalments {
+  extends: [company_base]
   label: "AR open instalments"
   description: "Open AR per payment-schedule line, aged on each instalment's due date."
 }
 
 explore: fct_ar_invoice_lines {
+  extends: [company_base]
   label: "Invoiced sales"
   description: "AR invoice, debit and credit note lines: revenue and cost of goods sold in functional currency, by invoice date."
   join: dim_customer {
@@ -177,36 +166,24 @@ explore: fct_ar_invoice_lines {
 }
 
 explore: fin_statements {
+  extends: [company_base]
   label: "Income statement and balance sheet"
   description: "By the seed's statement lines, per fiscal period, with the prior year's same period (functional currency)."
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fin_statements.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: working_capital_days {
+  extends: [company_base]
   label: "DSO and DPO"
   description: "Days sales outstanding and days payables outstanding per fiscal period, from the GL (functional currency)."
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${working_capital_days.company_id} = ${dim_company.company_id} ;;
-  }
 }
 
 explore: budget_vs_actual {
+  extends: [company_base]
   label: "Budget vs actual"
   description: "Sage's budget fiscal set against the actual net change per account and fiscal period (functional currency)."
   join: dim_gl_account {
     type: left_outer
     relationship: many_to_one
     sql_on: ${budget_vs_actual.account_key} = ${dim_gl_account.account_key} ;;
-  }
-  join: dim_company {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${budget_vs_actual.company_id} = ${dim_company.company_id} ;;
   }
 }

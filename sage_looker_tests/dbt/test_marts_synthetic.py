@@ -217,7 +217,7 @@ def test_dimensions(built):
     assert companies == [("SAMINC", "USD"), ("SAMLTD", "CAD")]
 
 
-@pytest.mark.parametrize("schema", ["marts", "staging"])
+@pytest.mark.parametrize("schema", ["marts", "intermediate", "staging"])
 def test_money_is_decimal_and_dates_are_dates(built, schema):
     floats = q(built, """select table_name, column_name, data_type from information_schema.columns
                          where table_schema = ? and (data_type in ('DOUBLE', 'FLOAT', 'REAL')

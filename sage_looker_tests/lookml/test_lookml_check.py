@@ -100,3 +100,71 @@ def test_information_schema_lister_plugs_any_dbapi_connection():
     assert lister("marts.t") == ["a", "b"]
     assert lister("db.marts.missing") is None
     assert calls[0][1] == ["t", "marts"] and "%s" in calls[0][0] and calls[1][1] == ["missing", "marts", "db"]
+
+
+def test_every_explore_has_a_description_and_the_company_join_is_written_once():
+    project = load_project(LOOKML_DIR)
+    assert project.problems == []
+    missing = [name for (_, name), e in project.explores.items() if not str(e.raw.get("description", "")).strip()]
+    assert missing == []
+    model_text = (LOOKML_DIR / "sage_looker.model.lkml").read_text()
+    assert model_text.count("join: dim_company") == 1  # in the company_base extension, nowhere else
+    assert project.models["sage_looker"]["connection"] == "sage_looker_warehouse"
+    # every explore over a mart with a company_id reaches dim_company through the base
+    for e in project.explores.values():
+        if "company_id" in project.views[e.aliases[e.name]].fields:
+            assert e.aliases.get("dim_company") == "dim_company", e.name
+
+
+# A tile reading dim_company (joined only in the company_base extension) through an explore that extends it.
+COMPANY_TILE = """- dashboard: company_check
+  title: Company check
+  elements:
+  - name: by_company
+    model: sage_looker
+    explore: ap_aging
+    type: looker_grid
+    fields: [dim_company.company_name, ap_aging.company_id]
+"""
+
+
+def test_a_join_inherited_from_the_base_explore_resolves(built, lookml_copy):
+    (lookml_copy / "dashboards/company_check.dashboard.lookml").write_text(COMPANY_TILE)
+    with DuckDBColumns(built.warehouse) as cols:
+        assert check_lookml(lookml_copy, cols) == []
+    ap_aging = load_project(lookml_copy).explores[("sage_looker", "ap_aging")]
+    assert ap_aging.extends == ["company_base"] and set(ap_aging.aliases) == {"ap_aging", "dim_vendor", "dim_company"}
+    assert ("sage_looker", "company_base") not in load_project(lookml_copy).explores  # a template, not an explore
+
+
+def test_a_typo_in_the_base_explore_is_caught_in_every_explore_that_extends_it(built, lookml_copy):
+    (lookml_copy / "dashboards/company_check.dashboard.lookml").write_text(COMPANY_TILE)
+    _edit(lookml_copy / "sage_looker.model.lkml", "foreign_key: company_id", "foreign_key: compny_id")
+    _edit(lookml_copy / "sage_looker.model.lkml", "explore: cash_flow_forecast {\n  extends: [company_base]",
+          "explore: cash_flow_forecast {\n  extends: [company_bas]")
+    with DuckDBColumns(built.warehouse) as cols:
+        problems = [str(p) for p in check_lookml(lookml_copy, cols)]
+    assert ("sage_looker.model.lkml: explore ap_aging join dim_company: ap_aging.compny_id: "
+            "view ap_aging has no field compny_id") in problems
+    assert ("sage_looker.model.lkml: explore budget_vs_actual join dim_company: budget_vs_actual.compny_id: "
+            "view budget_vs_actual has no field compny_id") in problems
+    assert "sage_looker.model.lkml: explore cash_flow_forecast: extends explore company_bas, which is not defined" in problems
+    extending = load_project(LOOKML_DIR).models["sage_looker"]["explores"]
+    # one foreign_key problem per explore still extending the base (cash_flow_forecast no longer does)
+    n_extending = sum(1 for e in extending if e.get("extends__all")) - 1
+    assert sum("has no field compny_id" in p for p in problems) == n_extending, problems
+
+
+def test_a_refinement_adds_to_the_explore_it_names(built, lookml_copy):
+    (lookml_copy / "views/refinements.view.lkml").write_text(
+        "explore: +fct_ar_open_instalments {\n  join: dim_customer {\n    relationship: many_to_one\n"
+        "    sql_on: ${fct_ar_open_instalments.company_id} = ${dim_customer.company_id}\n"
+        "      and ${fct_ar_open_instalments.customer_number} = ${dim_customer.customer_number} ;;\n  }\n}\n"
+        "explore: +no_such_explore { label: \"x\" }\n")  # included by the model's /views/*.view.lkml
+    assert "dim_customer" not in load_project(LOOKML_DIR).explores[("sage_looker", "fct_ar_open_instalments")].aliases
+    project = load_project(lookml_copy)
+    refined = project.explores[("sage_looker", "fct_ar_open_instalments")]
+    assert refined.aliases["dim_customer"] == "dim_customer" and refined.aliases["dim_company"] == "dim_company"
+    with DuckDBColumns(built.warehouse) as cols:
+        assert [str(p) for p in check_lookml(lookml_copy, cols)] == [
+            "views/refinements.view.lkml: explore +no_such_explore: refines explore no_such_explore, which is not defined"]

@@ -31,7 +31,7 @@ from sage_looker_tests.pgserver import admin_url, fresh_database
 
 START = TODAY - dt.timedelta(days=20)
 COMPANIES = ("SAMINC", "SAMLTD")
-RAW, DBT_SCHEMAS = "sage300", ("staging", "marts", "reference")
+RAW, DBT_SCHEMAS = "sage300", ("staging", "intermediate", "marts", "reference")
 LINEAGE = {"_run_id", "_loaded_at", "_source_url", "_record_hash"}
 NUMERIC = ("DECIMAL", "NUMERIC", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DOUBLE", "FLOAT", "REAL",
            "UBIGINT", "UINTEGER")
