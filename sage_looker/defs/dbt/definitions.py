@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from sage_looker.defs.automation import MART_FRESHNESS, refresh_condition
+from sage_looker.defs.looker.automation import MART_FRESHNESS, refresh_condition
 from sage_looker.defs.dbt.assets import build_dbt_assets, dbt_resource
 from sage_looker.defs.homes import with_homes
 from sage_looker.defs.settings import LoadSettings, current

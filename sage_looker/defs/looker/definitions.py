@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from sage_looker.defs.automation import build_automation_sensor, looker_condition
-from sage_looker.defs.dbt.assets import build_looker_dashboard_specs
+from sage_looker.defs.looker.automation import build_automation_sensor, looker_condition
 from sage_looker.defs.dbt.definitions import shared_dbt_assets
 from sage_looker.defs.homes import with_homes
 from sage_looker.defs.looker.assets import REFRESH_KEY, build_looker_refresh_asset
-from sage_looker.defs.sage300.jobs import build_refresh_job
+from sage_looker.defs.looker.dashboards import build_looker_dashboard_specs
+from sage_looker.defs.looker.jobs import build_refresh_job
 from sage_looker.defs.settings import current
 
 
