@@ -136,7 +136,7 @@ def replay_looker_command(run_id: str, include_unknown: bool) -> None:
 
 def _refresh(defs, instance) -> bool:
     from sage_looker.commands.runner import _execute
-    from sage_looker.defs.sage300.jobs import REFRESH_JOB
+    from sage_looker.defs.looker.jobs import REFRESH_JOB
     result = _execute(defs, REFRESH_JOB, instance, label="dbt build + Looker refresh")
     for event in result.all_events:
         if event.is_step_failure:

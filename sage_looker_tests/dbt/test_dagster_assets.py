@@ -11,11 +11,11 @@ from sage_looker.defs.dbt.assets import (
     DbtBuildConfig,
     _date_window,
     build_dbt_assets,
-    build_looker_dashboard_specs,
     dbt_resource,
     dbt_vars,
     sage_looker_dbt_project,
 )
+from sage_looker.defs.looker.dashboards import build_looker_dashboard_specs
 from sage_looker.defs.sage300.assets import asset_key as sage_asset_key
 from sage_looker.sage300 import catalog
 from sage_looker_tests.dbt.support import AS_OF_DATES, rows

@@ -50,13 +50,4 @@ accept_deletions_job = dg.define_asset_job(
     description="Re-read the chosen company × date partitions from Sage and accept that records Sage no longer "
                 "has are deleted from the warehouse (the ordinary jobs refuse a re-read that shrinks posted data).",
 )
-REFRESH_JOB = "warehouse_refresh_job"
 ALL_JOBS = [masters_job, transactions_job, transactions_only_job, inventory_job, replay_job, accept_deletions_job]
-
-
-def build_refresh_job(dbt_assets: dg.AssetsDefinition, refresh_key: dg.AssetKey):
-    """dbt, then Looker: rebuilt once after the partition loads, not once per partition."""
-    return dg.define_asset_job(
-        REFRESH_JOB, selection=dg.AssetSelection.assets(dbt_assets) | dg.AssetSelection.keys(refresh_key),
-        description="dbt build of the marts, then the Looker refresh (datagroups, scheduled plans, LookML check)",
-    )

@@ -1,0 +1,19 @@
+"""The warehouse domain: the connection every asset writes through and the IO manager of the Sage loads.
+Loaded by `dg.load_from_defs_folder` (see sage_looker/definitions.py)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from sage_looker.defs.settings import current
+from sage_looker.defs.warehouse.io_manager import SageWarehouseIOManager
+from sage_looker.defs.warehouse.resources import WarehouseResource
+
+
+@dg.definitions
+def warehouse_definitions() -> dg.Definitions:
+    target = current().resource_target
+    return dg.Definitions(resources={
+        "warehouse": WarehouseResource(target=target),
+        "warehouse_io_manager": SageWarehouseIOManager(target=target),
+    })
