@@ -6,6 +6,7 @@ row the IO manager writes in the slice's transaction; a failed read records its 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 
@@ -53,6 +54,19 @@ def note_failure(context, warehouse: WarehouseResource, info: SliceInfo, exc: Ba
                             f"load ledger: {type(err).__name__}: {err}")
 
 
+PAGE_EVENT = "sage_page"  # prefix of the per-page debug line the CLI's progress display reads from the event log
+
+
+def log_page(context, client: Sage300Client, asset: str, sl: Slice, page) -> None:
+    """One structured debug line per page read (counts only: no URL, no body, nothing secret), so a live
+    display can show pages, rows, requests left and rate while the run is still reading."""
+    budget = getattr(client, "budget", None)
+    context.log.debug(PAGE_EVENT + " " + json.dumps({
+        "asset": asset, "company": sl.company, "page": page.index + 1, "pass": page.pass_number,
+        "records": len(page.records), "count": page.count, "restarted": bool(page.restarted),
+        "requests_left": budget.left if budget is not None else None}))
+
+
 def read_from_sage(context, client: Sage300Client, resource: Resource, sl: Slice, archive: PageArchive,
                    warehouse: WarehouseResource, *, asset: str) -> tuple[ReadResult, SliceInfo]:
     """One slice read from Sage, every page archived as it arrives; the manifest is written at the end."""
@@ -60,7 +74,8 @@ def read_from_sage(context, client: Sage300Client, resource: Resource, sl: Slice
     recorder = archive.recorder(run_id=context.run_id, asset=asset, resource=resource, company=sl.company,
                                 start=sl.start, end=sl.end)
     try:
-        result = client.read_resource(resource, sl.company, sl.start, sl.end, on_page=recorder.add)
+        result = client.read_resource(resource, sl.company, sl.start, sl.end,
+                                      on_page=lambda page: (recorder.add(page), log_page(context, client, asset, sl, page)))
     except SageResourceMissing as exc:  # the asset skips it; the ledger says so
         note_failure(context, warehouse, info, exc, status="skipped")
         raise
