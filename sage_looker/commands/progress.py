@@ -29,16 +29,17 @@ class ResourceProgress:
     slices: set = field(default_factory=set)
 
     def line(self, now: float) -> str:
-        elapsed = max(now - self.started, 1e-6)
-        rate = self.rows / elapsed
+        elapsed = now - self.started
         parts = [f"{self.name}: {self.pages} pages", f"{self.rows} rows"]
         if self.announced is not None:
             parts[-1] += f" of {self.announced} announced"
         if self.requests_left is not None:
             parts.append(f"{self.requests_left} requests left")
-        parts.append(f"{rate:.0f} rows/s")
-        if self.announced is not None and rate > 0 and self.announced > self.rows:
-            parts.append(f"ETA {(self.announced - self.rows) / rate:.0f} s")
+        if elapsed >= 1.0:  # a rate over a few milliseconds says nothing
+            rate = self.rows / elapsed
+            parts.append(f"{rate:.0f} rows/s")
+            if self.announced is not None and rate > 0 and self.announced > self.rows:
+                parts.append(f"ETA {(self.announced - self.rows) / rate:.0f} s")
         return ", ".join(parts)
 
 
@@ -46,13 +47,16 @@ class RunProgress:
     """An event listener (`instance.add_event_listener(run_id, progress)`) that draws progress on `stream`."""
 
     def __init__(self, label: str, stream: IO[str] | None = None, *, live: bool | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 total_steps: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.live = self.stream.isatty() if live is None else live
         self.clock = clock
         self.label = label
         self.resources: dict[str, ResourceProgress] = {}
         self.steps_done = 0
+        self.total_steps = total_steps
+        self.began = clock()
+        self._step_started = self.began  # a resource's rate counts from its step's start, not its first page
         self._current: str | None = None
         self._write(f"{label}\n")
 
@@ -64,18 +68,29 @@ class RunProgress:
         event = entry.dagster_event
         if event is None:
             return
-        if event.is_step_success or event.is_step_failure:
+        if event.is_step_start:
+            self._step_started = self.clock()
+        elif event.is_step_success or event.is_step_failure:
             self.steps_done += 1
             self._finish_line()
             outcome = "done" if event.is_step_success else "FAILED"
-            self._write(f"  step {event.step_key} {outcome} ({self.steps_done} steps finished)\n")
+            self._write(f"  step {event.step_key} {outcome} ({self._steps()})\n")
+
+    def _steps(self) -> str:
+        if not self.total_steps:
+            return f"{self.steps_done} steps finished"
+        text = f"{self.steps_done}/{self.total_steps} steps"
+        left = self.total_steps - self.steps_done
+        if left > 0:  # the run's ETA from the pace of its finished steps
+            text += f", ETA {(self.clock() - self.began) / self.steps_done * left:.0f} s"
+        return text
 
     def _page(self, page: dict) -> None:
         now = self.clock()
         name = f"{page['asset']} {page['company']}"
         if self._current not in (None, name):
             self._finish_line()
-        res = self.resources.setdefault(name, ResourceProgress(name, now))
+        res = self.resources.setdefault(name, ResourceProgress(name, self._step_started))
         if page.get("restarted"):  # Sage's data moved under the read: the pass starts again
             res.rows = 0
         res.pages += 1

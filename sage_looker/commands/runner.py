@@ -127,7 +127,8 @@ def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=Non
     emit_one_planned_event_per_asset()  # a year's range run: one planned event per asset, not per partition
     job = defs.resolve_job_def(job_name)
     run_id = make_new_run_id()
-    progress = RunProgress(label, progress_stream)  # stderr by default: stdout keeps the summary table
+    # stderr by default: stdout keeps the summary table
+    progress = RunProgress(label, progress_stream, total_steps=len(job.nodes_in_topological_order))
     instance.add_event_listener(run_id, progress)  # fed by every event the run writes to its log
     try:
         with _recorded_with_origin(instance, job_name):
