@@ -144,6 +144,21 @@ def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=Non
     return result
 
 
+def snapshot_day_in(company: str, start: dt.date, end: dt.date, now_utc: dt.datetime | None = None) -> dt.date | None:
+    """The latest date of [start, end] whose inventory snapshot can be captured now, if any: Sage only knows
+    current stock, so a load reaching today takes today's snapshot with it. Without it the snapshot asset is
+    never materialized by a first load, and the UI opens the refresh job (whose dbt models read it) with a
+    "may fail" warning about a missing upstream."""
+    from sage_looker.defs.sage300.config import PlatformConfig
+    from sage_looker.defs.sage300.inventory import capturable_dates
+    from sage_looker.defs.sage300.partitions import partition_date_problem
+    config = PlatformConfig.from_env()
+    days = capturable_dates(now_utc or dt.datetime.now(dt.timezone.utc), config.company_timezone(company),
+                            config.snapshot_grace_hours)
+    return max((d for d in days if start <= d <= end and partition_date_problem(d.isoformat(), config) is None),
+               default=None)
+
+
 def sync(defs: dg.Definitions, company: str, start: dt.date, end: dt.date, *, masters: bool = True,
          instance: dg.DagsterInstance | None = None, snapshot_day: dt.date | None = None,
          tags: dict[str, str] | None = None, inventory_range: bool = False, progress_stream=None) -> RunSummary:
