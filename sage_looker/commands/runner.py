@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.run_coordinator import QueuedRunCoordinator
 from dagster._core.utils import make_new_run_id
 
 from sage_looker.defs.sage300.jobs import INVENTORY_JOB, MASTERS_JOB, TRANSACTIONS_ONLY_JOB
@@ -25,6 +27,9 @@ from sage_looker.home import home_dir
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 WRITER_POOL = "warehouse_writer"
+QUEUE_NOTE = ("note: this instance queues runs (QueuedRunCoordinator); the CLI executes its runs in this process, "
+              "outside the queue's run limits (the Sage host budget and the pools still hold; docs/CLI.md). "
+              "To queue behind them, launch the job from the UI.")
 WRITER_POOL_LIMIT = 1  # a DuckDB file; writer_pool_limit() gives the configured backend's (PostgreSQL: 4)
 
 
@@ -48,6 +53,8 @@ def prepare_instance() -> dg.DagsterInstance:
     if not (home / "dagster.yaml").exists():
         shutil.copy(shipped, home / "dagster.yaml")
     instance = dg.DagsterInstance.get()
+    if isinstance(instance.run_coordinator, QueuedRunCoordinator):  # a deployment: say what the CLI bypasses
+        sys.stderr.write(QUEUE_NOTE + "\n")
     try:
         limit = writer_pool_limit()
         if instance.event_log_storage.get_concurrency_info(WRITER_POOL).slot_count != limit:

@@ -90,3 +90,15 @@ def test_a_cli_sync_shows_in_the_ui_re_executes_there_and_reports_live_progress(
     assert all(counts == sorted(counts) for counts in by_resource.values())
     assert any(len(set(counts)) > 1 for counts in by_resource.values()), by_resource  # not a 0→1 jump
     assert "requests left" in shown and "/9 steps" in shown  # the masters run: nine resources
+
+
+def test_on_a_queued_deployment_the_cli_says_its_runs_bypass_the_queue(tmp_path, monkeypatch, capsys):
+    from sage_looker.commands.runner import QUEUE_NOTE, prepare_instance
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        "run_coordinator:\n  module: dagster.core.run_coordinator\n  class: QueuedRunCoordinator\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    prepare_instance()
+    assert QUEUE_NOTE in capsys.readouterr().err
