@@ -29,5 +29,5 @@ def test_after_the_first_load_every_upstream_of_the_refresh_job_has_a_materializ
         result = CliRunner().invoke(main, ["sync", "--company", "SAMINC", "--start",
                                            (today - dt.timedelta(days=2)).isoformat(), "--end", today.isoformat()])
         assert result.exit_code == 0, result.output
-        instance = dg.DagsterInstance.get()  # the CLI's own: $DAGSTER_HOME
-        assert _never_materialized_upstreams(platform.defs, instance) == []
+        with dg.DagsterInstance.get() as instance:  # the CLI's own ($DAGSTER_HOME), disposed after
+            assert _never_materialized_upstreams(platform.defs, instance) == []
