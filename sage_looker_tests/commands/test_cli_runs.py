@@ -100,5 +100,5 @@ def test_on_a_queued_deployment_the_cli_says_its_runs_bypass_the_queue(tmp_path,
     (home / "dagster.yaml").write_text(
         "run_coordinator:\n  module: dagster.core.run_coordinator\n  class: QueuedRunCoordinator\n")
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    prepare_instance()
+    prepare_instance().dispose()  # an instance left open keeps a thread that blocks interpreter exit
     assert QUEUE_NOTE in capsys.readouterr().err
