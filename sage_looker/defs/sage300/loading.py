@@ -27,14 +27,21 @@ from sage_looker.sage300.errors import SageResourceMissing
 _TRUE = {"1", "true", "yes", "on"}
 
 
+def _run_tag(context: dg.AssetExecutionContext, key: str) -> str:
+    """The run's tag, else the job's own run tag: the UI's "Materialize all…" on the replay or accept-deletions
+    job launches runs without the job's run_tags (the run has 0 tags), so the choice the analyst made by picking
+    the job has to be read from the job definition too."""
+    return (context.run.tags.get(key) or context.job_def.run_tags.get(key) or "").strip().lower()
+
+
 def from_archive(context: dg.AssetExecutionContext) -> bool:
-    return (context.run.tags.get(SOURCE_TAG) or "").strip().lower() == "archive"
+    return _run_tag(context, SOURCE_TAG) == "archive"
 
 
 def accepts_deletions(context: dg.AssetExecutionContext) -> bool:
     """The explicit flag that lets a re-pull delete posted records (env var or run tag)."""
     return ((os.environ.get(ACCEPT_ENV) or "").strip().lower() in _TRUE
-            or (context.run.tags.get(ACCEPT_TAG) or "").strip().lower() in _TRUE)
+            or _run_tag(context, ACCEPT_TAG) in _TRUE)
 
 
 def slice_info(context: dg.AssetExecutionContext, asset: str, resource: Resource, sl: Slice, **kw) -> SliceInfo:
