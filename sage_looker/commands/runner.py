@@ -1,4 +1,5 @@
-"""Run Sage jobs against the configured Dagster instance, in process, with a progress bar.
+"""Run Sage jobs against the configured Dagster instance, in process (docs/CLI.md says why), recorded with
+the UI's job origin so they can be re-executed there, with live progress from the run's event log.
 
 A Dagster run holds assets of one partitions definition, so a sync is two runs: the company's masters,
 then every transaction resource for the whole date range in ONE run (one HTTP pass per resource).
@@ -9,18 +10,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import dagster as dg
+from dagster._core.run_coordinator import QueuedRunCoordinator
+from dagster._core.utils import make_new_run_id
 
 from sage_looker.defs.sage300.jobs import INVENTORY_JOB, MASTERS_JOB, TRANSACTIONS_ONLY_JOB
+from sage_looker.commands.origin import remote_job_origin
+from sage_looker.commands.progress import RunProgress
 from sage_looker.home import home_dir
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 WRITER_POOL = "warehouse_writer"
+QUEUE_NOTE = ("note: this instance queues runs (QueuedRunCoordinator); the CLI executes its runs in this process, "
+              "outside the queue's run limits (the Sage host budget and the pools still hold; docs/CLI.md). "
+              "To queue behind them, launch the job from the UI.")
 WRITER_POOL_LIMIT = 1  # a DuckDB file; writer_pool_limit() gives the configured backend's (PostgreSQL: 4)
 
 
@@ -44,6 +53,8 @@ def prepare_instance() -> dg.DagsterInstance:
     if not (home / "dagster.yaml").exists():
         shutil.copy(shipped, home / "dagster.yaml")
     instance = dg.DagsterInstance.get()
+    if isinstance(instance.run_coordinator, QueuedRunCoordinator):  # a deployment: say what the CLI bypasses
+        sys.stderr.write(QUEUE_NOTE + "\n")
     try:
         limit = writer_pool_limit()
         if instance.event_log_storage.get_concurrency_info(WRITER_POOL).slot_count != limit:
@@ -96,7 +107,25 @@ def _root_message(error) -> str:
     return messages[-1] if len(messages) == 1 else f"{messages[-1]} (while: {messages[0]})"
 
 
-def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=None, tags=None, label=""):
+@contextmanager
+def _recorded_with_origin(instance: dg.DagsterInstance, job_name: str):
+    """`execute_in_process` creates its run without a remote job origin; give it the UI's (commands/origin.py)
+    so the run can be re-executed from the UI. Only this instance object, only while the run is created."""
+    create = instance.create_run_for_job
+
+    def create_with_origin(*args, **kwargs):
+        kwargs.setdefault("remote_job_origin", remote_job_origin(job_name))
+        return create(*args, **kwargs)
+
+    instance.create_run_for_job = create_with_origin
+    try:
+        yield
+    finally:
+        del instance.create_run_for_job
+
+
+def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=None, tags=None, label="",
+             progress_stream=None):
     from sage_looker.defs.sage300.failed_partitions import (
         emit_one_planned_event_per_asset,
         mark_unmaterialized_partitions_failed,
@@ -104,20 +133,42 @@ def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=Non
 
     emit_one_planned_event_per_asset()  # a year's range run: one planned event per asset, not per partition
     job = defs.resolve_job_def(job_name)
-    with click.progressbar(length=1, label=label, show_eta=False) as bar:
-        result = job.execute_in_process(
-            instance=instance, partition_key=partition_key, tags=tags or {}, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("SAGE_LOOKER_LOG_LEVEL", "WARNING")}}}},
-        )
-        bar.update(1)
+    run_id = make_new_run_id()
+    # stderr by default: stdout keeps the summary table
+    progress = RunProgress(label, progress_stream, total_steps=len(job.nodes_in_topological_order))
+    instance.add_event_listener(run_id, progress)  # fed by every event the run writes to its log
+    try:
+        with _recorded_with_origin(instance, job_name):
+            result = job.execute_in_process(
+                instance=instance, partition_key=partition_key, tags=tags or {}, raise_on_error=False,
+                run_id=run_id, run_config={"loggers": {"console": {"config": {
+                    "log_level": os.environ.get("SAGE_LOOKER_LOG_LEVEL", "WARNING")}}}},
+            )
+    finally:
+        progress.close()
     if not result.success:  # what the subset planned events give up: its unmaterialized partitions show failed
         mark_unmaterialized_partitions_failed(instance, result.run_id)
     return result
 
 
+def snapshot_day_in(company: str, start: dt.date, end: dt.date, now_utc: dt.datetime | None = None) -> dt.date | None:
+    """The latest date of [start, end] whose inventory snapshot can be captured now, if any: Sage only knows
+    current stock, so a load reaching today takes today's snapshot with it. Without it the snapshot asset is
+    never materialized by a first load, and the UI opens the refresh job (whose dbt models read it) with a
+    "may fail" warning about a missing upstream."""
+    from sage_looker.defs.sage300.config import PlatformConfig
+    from sage_looker.defs.sage300.inventory import capturable_dates
+    from sage_looker.defs.sage300.partitions import partition_date_problem
+    config = PlatformConfig.from_env()
+    days = capturable_dates(now_utc or dt.datetime.now(dt.timezone.utc), config.company_timezone(company),
+                            config.snapshot_grace_hours)
+    return max((d for d in days if start <= d <= end and partition_date_problem(d.isoformat(), config) is None),
+               default=None)
+
+
 def sync(defs: dg.Definitions, company: str, start: dt.date, end: dt.date, *, masters: bool = True,
          instance: dg.DagsterInstance | None = None, snapshot_day: dt.date | None = None,
-         tags: dict[str, str] | None = None, inventory_range: bool = False) -> RunSummary:
+         tags: dict[str, str] | None = None, inventory_range: bool = False, progress_stream=None) -> RunSummary:
     """Masters, then all transactions of [start, end] in one run, then the inventory snapshot of
     `snapshot_day` when it is given (only today's can be captured). `tags` go on every run (e.g.
     `sage_looker/source=archive` for a replay from the raw page archive); `inventory_range` also re-materializes
@@ -128,17 +179,18 @@ def sync(defs: dg.Definitions, company: str, start: dt.date, end: dt.date, *, ma
     extra = dict(tags or {})
     if masters:
         _collect(_execute(defs, MASTERS_JOB, instance, partition_key=company, tags=extra,
-                          label=f"{company} masters"), summary)
+                          label=f"{company} masters", progress_stream=progress_stream), summary)
     if summary.success:
         tags = {**extra, RANGE_START: f"{company}|{start.isoformat()}", RANGE_END: f"{company}|{end.isoformat()}"}
         label = f"{company} transactions {start}..{end}"
-        _collect(_execute(defs, TRANSACTIONS_ONLY_JOB, instance, tags=tags, label=label), summary)
+        _collect(_execute(defs, TRANSACTIONS_ONLY_JOB, instance, tags=tags, label=label,
+                          progress_stream=progress_stream), summary)
         if summary.success and inventory_range:
-            _collect(_execute(defs, INVENTORY_JOB, instance, tags=tags, label=f"{company} inventory {start}..{end}"),
-                     summary)
+            _collect(_execute(defs, INVENTORY_JOB, instance, tags=tags, label=f"{company} inventory {start}..{end}",
+                              progress_stream=progress_stream), summary)
     if summary.success and snapshot_day is not None:
         key = f"{company}|{snapshot_day.isoformat()}"
         _collect(_execute(defs, INVENTORY_JOB, instance, partition_key=key, tags=extra,
-                          label=f"{company} inventory"), summary)
+                          label=f"{company} inventory", progress_stream=progress_stream), summary)
     summary.seconds = (dt.datetime.now() - began).total_seconds()
     return summary

@@ -52,13 +52,15 @@ def _check_company(company: str) -> str:
 @click.option("--end", type=DATE, required=True)
 @click.option("--no-masters", is_flag=True, help="skip the master data run")
 def sync_command(company: str, start: dt.datetime, end: dt.datetime, no_masters: bool) -> None:
-    """Materialize masters, then all transactions of [START, END] for COMPANY in one run."""
-    from sage_looker.commands.runner import sync
+    """Materialize masters, then all transactions of [START, END] for COMPANY in one run, then today's
+    inventory snapshot when the range reaches today."""
+    from sage_looker.commands.runner import snapshot_day_in, sync
     from sage_looker.defs.sage300.config import PlatformConfig
     company = _check_company(company)
     if end < start:
         raise click.ClickException("--end is before --start")
-    summary = sync(_defs(), company, start.date(), end.date(), masters=not no_masters)
+    summary = sync(_defs(), company, start.date(), end.date(), masters=not no_masters,
+                   snapshot_day=snapshot_day_in(company, start.date(), end.date()))
     _print_summary(summary, PlatformConfig.from_env().warehouse_target)
     sys.exit(0 if summary.success else 1)
 

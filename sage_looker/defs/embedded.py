@@ -3,6 +3,7 @@ for the life of the process. The simulators are deterministic, so every process 
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -17,10 +18,25 @@ def once_per_process(name: str, start: Callable[[], AbstractContextManager]) -> 
     """The object `start()`'s context manager yields, entered the first time `name` is asked for."""
     with _lock:
         if name not in _running:
+            if not _contexts:
+                atexit.register(stop_all)
             ctx = start()
             _running[name] = ctx.__enter__()
             _contexts[name] = ctx
         return _running[name]
+
+
+def stop_all() -> None:
+    """Stop the bundled simulators, last started first. Registered with atexit because atexit runs while the
+    simulators' daemon server threads still run: left to the interpreter's final garbage collection, their
+    generator context managers would call `server.shutdown()`, which waits for a serve_forever thread the
+    interpreter has already frozen, and the process (e.g. `sage-looker ping`) would never exit."""
+    with _lock:
+        contexts = list(_contexts.items())[::-1]
+        _contexts.clear()
+        _running.clear()
+    for _, ctx in contexts:
+        ctx.__exit__(None, None, None)
 
 
 # Asking for a bundled simulator on purpose: SAGE300_URL=simulator, LOOKER_BASE_URL=simulator.

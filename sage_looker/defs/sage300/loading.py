@@ -6,6 +6,7 @@ row the IO manager writes in the slice's transaction; a failed read records its 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 
@@ -26,14 +27,21 @@ from sage_looker.sage300.errors import SageResourceMissing
 _TRUE = {"1", "true", "yes", "on"}
 
 
+def _run_tag(context: dg.AssetExecutionContext, key: str) -> str:
+    """The run's tag, else the job's own run tag: the UI's "Materialize all…" on the replay or accept-deletions
+    job launches runs without the job's run_tags (the run has 0 tags), so the choice the analyst made by picking
+    the job has to be read from the job definition too."""
+    return (context.run.tags.get(key) or context.job_def.run_tags.get(key) or "").strip().lower()
+
+
 def from_archive(context: dg.AssetExecutionContext) -> bool:
-    return (context.run.tags.get(SOURCE_TAG) or "").strip().lower() == "archive"
+    return _run_tag(context, SOURCE_TAG) == "archive"
 
 
 def accepts_deletions(context: dg.AssetExecutionContext) -> bool:
     """The explicit flag that lets a re-pull delete posted records (env var or run tag)."""
     return ((os.environ.get(ACCEPT_ENV) or "").strip().lower() in _TRUE
-            or (context.run.tags.get(ACCEPT_TAG) or "").strip().lower() in _TRUE)
+            or _run_tag(context, ACCEPT_TAG) in _TRUE)
 
 
 def slice_info(context: dg.AssetExecutionContext, asset: str, resource: Resource, sl: Slice, **kw) -> SliceInfo:
@@ -53,6 +61,19 @@ def note_failure(context, warehouse: WarehouseResource, info: SliceInfo, exc: Ba
                             f"load ledger: {type(err).__name__}: {err}")
 
 
+PAGE_EVENT = "sage_page"  # prefix of the per-page debug line the CLI's progress display reads from the event log
+
+
+def log_page(context, client: Sage300Client, asset: str, sl: Slice, page) -> None:
+    """One structured debug line per page read (counts only: no URL, no body, nothing secret), so a live
+    display can show pages, rows, requests left and rate while the run is still reading."""
+    budget = getattr(client, "budget", None)
+    context.log.debug(PAGE_EVENT + " " + json.dumps({
+        "asset": asset, "company": sl.company, "page": page.index + 1, "pass": page.pass_number,
+        "records": len(page.records), "count": page.count, "restarted": bool(page.restarted),
+        "requests_left": budget.left if budget is not None else None}))
+
+
 def read_from_sage(context, client: Sage300Client, resource: Resource, sl: Slice, archive: PageArchive,
                    warehouse: WarehouseResource, *, asset: str) -> tuple[ReadResult, SliceInfo]:
     """One slice read from Sage, every page archived as it arrives; the manifest is written at the end."""
@@ -60,7 +81,8 @@ def read_from_sage(context, client: Sage300Client, resource: Resource, sl: Slice
     recorder = archive.recorder(run_id=context.run_id, asset=asset, resource=resource, company=sl.company,
                                 start=sl.start, end=sl.end)
     try:
-        result = client.read_resource(resource, sl.company, sl.start, sl.end, on_page=recorder.add)
+        result = client.read_resource(resource, sl.company, sl.start, sl.end,
+                                      on_page=lambda page: (recorder.add(page), log_page(context, client, asset, sl, page)))
     except SageResourceMissing as exc:  # the asset skips it; the ledger says so
         note_failure(context, warehouse, info, exc, status="skipped")
         raise
