@@ -7,7 +7,7 @@ import datetime as dt
 import dagster as dg
 from click.testing import CliRunner
 
-from sage_looker.defs.sage300.jobs import REFRESH_JOB
+from sage_looker.defs.looker.jobs import REFRESH_JOB
 from sage_looker.sage300_sim import SimulatorConfig, run_simulator
 from sage_looker_tests.defs.conftest import make_platform
 
