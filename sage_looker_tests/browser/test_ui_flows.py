@@ -298,6 +298,7 @@ def test_a_partition_replayed_from_the_archive_by_clicking_the_replay_job(page, 
 def test_asset_page_shows_row_counts_columns_and_checks(page, dev):
     _open(page, dev, "/assets/sage300/ap_invoice_batches")
     page.get_by_text("batch_number").first.wait_for()  # the column schema
+    page.get_by_text("Row count").first.wait_for()  # the latest materialization's dagster/row_count
     page.wait_for_timeout(2_000)
     page.screenshot(path=str(ARTIFACTS / "asset_page.png"), full_page=True)
     _open(page, dev, "/assets/sage300/ap_invoice_batches?view=checks")
