@@ -20,9 +20,8 @@ from sage_looker.defs.embedded import embedded_problems
 from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.config import ConfigError, PlatformConfig, resolve_start_date
 from sage_looker.defs.sage300.resources import sage300_resource_from_env
-from sage_looker.looker.errors import LookerError
-from sage_looker.sage300.errors import SageConfigError
-from sage_looker.warehouse.targets import has_password
+from sage_looker.errors import ConfigurationError
+from sage_looker.warehouse.targets import has_password, max_concurrent_writers
 
 
 @dataclass
@@ -53,20 +52,24 @@ class LoadSettings:
 
 
 def validate_settings() -> LoadSettings:
-    """Validate every setting at once: a user fixing their environment sees all problems, not the first."""
+    """Validate every setting at once: a user fixing their environment sees all problems, not the first.
+    Every configuration error of every package is a `ConfigurationError` (sage_looker/errors.py): nothing
+    else is caught, so a bug still shows as one."""
     problems, config, sage300, looker = [], None, None, None
     try:
-        config = PlatformConfig.from_env()
-        config = resolve_start_date(config)
-    except ConfigError as exc:
+        checked = resolve_start_date(PlatformConfig.from_env())
+        max_concurrent_writers(checked.warehouse_target)  # SAGE_LOOKER_WAREHOUSE parses, its writer limit too
+        has_password(checked.warehouse_target)  # a PostgreSQL URL libpq can read
+        config = checked
+    except ConfigurationError as exc:
         problems.append(str(exc))
     try:
         sage300 = sage300_resource_from_env()
-    except SageConfigError as exc:
+    except ConfigurationError as exc:
         problems.append(str(exc))
     try:
         looker = looker_resource_from_env()
-    except (ValueError, LookerError) as exc:
+    except ConfigurationError as exc:
         problems.append(str(exc))
     if config is not None:
         embedded = embedded_problems(os.environ, config.warehouse_target)
