@@ -57,10 +57,8 @@ def validate_settings() -> LoadSettings:
     else is caught, so a bug still shows as one."""
     problems, config, sage300, looker = [], None, None, None
     try:
-        checked = resolve_start_date(PlatformConfig.from_env())
-        max_concurrent_writers(checked.warehouse_target)  # SAGE_LOOKER_WAREHOUSE parses, its writer limit too
-        has_password(checked.warehouse_target)  # a PostgreSQL URL libpq can read
-        config = checked
+        config = PlatformConfig.from_env()
+        config = resolve_start_date(config)  # a missing start date: still check the rest against `config`
     except ConfigurationError as exc:
         problems.append(str(exc))
     try:
@@ -72,9 +70,15 @@ def validate_settings() -> LoadSettings:
     except ConfigurationError as exc:
         problems.append(str(exc))
     if config is not None:
-        embedded = embedded_problems(os.environ, config.warehouse_target)
-        if embedded:
-            problems.append("the bundled simulators only feed the embedded DuckDB warehouse:\n" + "\n".join(embedded))
+        try:
+            embedded = embedded_problems(os.environ, config.warehouse_target)
+            if embedded:
+                problems.append("the bundled simulators only feed the embedded DuckDB warehouse:\n"
+                                + "\n".join(embedded))
+            max_concurrent_writers(config.warehouse_target)  # SAGE_LOOKER_WRITER_POOL_LIMIT
+            has_password(config.warehouse_target)  # a PostgreSQL URL libpq can read
+        except ConfigurationError as exc:  # SAGE_LOOKER_WAREHOUSE itself
+            problems.append(str(exc))
     if problems:
         raise ConfigError("\n".join(problems))
     return LoadSettings(config=config, sage300=sage300, looker=looker)
