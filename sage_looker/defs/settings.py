@@ -16,6 +16,8 @@ from typing import Any
 
 import dagster as dg
 
+from sage_looker.audit.archive import ENV as ARCHIVE_ENV
+from sage_looker.audit.archive import archive_root
 from sage_looker.defs.embedded import embedded_problems
 from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.config import ConfigError, PlatformConfig, resolve_start_date
@@ -44,6 +46,15 @@ class LoadSettings:
         if has_password(target) and os.environ.get("SAGE_LOOKER_WAREHOUSE") == target:
             return dg.EnvVar("SAGE_LOOKER_WAREHOUSE")
         return target
+
+    @property
+    def archive_root(self) -> str | dg.EnvVar:
+        """The raw page archive's root: SAGE_LOOKER_ARCHIVE (an fsspec URL, which may carry credentials, is
+        handed over as the EnvVar, shown by name), else `$SAGE_LOOKER_HOME/archive`."""
+        root = archive_root()
+        if "://" in root and os.environ.get(ARCHIVE_ENV, "").strip() == root:
+            return dg.EnvVar(ARCHIVE_ENV)
+        return root
 
     def once(self, name: str, build) -> Any:
         if name not in self.shared:

@@ -10,7 +10,6 @@ import time
 import dagster as dg
 
 from sage_looker.defs.sage300.checks import reference_check_results, reference_check_specs
-from sage_looker.audit.archive import PageArchive
 from sage_looker.defs.sage300.loading import fetched, from_archive, read_from_archive, read_from_sage
 from sage_looker.defs.sage300.skips import partial_materializations
 from sage_looker.defs.sage300.partitions import (Partitions, Window, backfill_policy,
@@ -18,7 +17,7 @@ from sage_looker.defs.sage300.partitions import (Partitions, Window, backfill_po
 from sage_looker.defs.sage300.resources import Sage300Resource
 from sage_looker.defs.sage300.retries import no_retry_for_permanent_errors, sage_retry_policy
 from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice
-from sage_looker.defs.warehouse.resources import WarehouseResource
+from sage_looker.defs.warehouse.resources import PageArchiveResource, WarehouseResource
 from sage_looker.sage300 import catalog
 from sage_looker.sage300.catalog_model import Resource, Table
 from sage_looker.sage300.errors import SageResourceMissing
@@ -100,14 +99,15 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         retry_policy=sage_retry_policy(),
     )
     @no_retry_for_permanent_errors
-    def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
+    def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource,
+               page_archive: PageArchiveResource):
         require_consistent_partition_tags(context)
         started = time.monotonic()
-        load = ResourceLoad(resource)
+        archive = page_archive.archive()
+        load = ResourceLoad(resource, archive=archive)
         totals = {"requests": 0, "pages": 0, "bytes": 0, "retries": 0}
         filters: list[str] = []
         budget_left = None
-        archive = PageArchive()
         replay = from_archive(context)
         keys = list(context.partition_keys)  # a year of company|date keys: computed once
         skipped: dict[Slice, str] = {}
