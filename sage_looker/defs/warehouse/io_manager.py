@@ -1,4 +1,5 @@
-"""Our warehouse IO manager. Unlike the stock DuckDB one (docs/reference/DAGSTER-NOTES.md §1) it replaces each partition slice
+"""Our warehouse IO manager (docs/CONTRACTS.md, "Why the slice writer stays our own"). Unlike the stock DuckDB one
+(docs/reference/DAGSTER-NOTES.md §1) it replaces each partition slice
 of a resource's parent and child tables in one transaction, inserts by column name, evolves the schema,
 keeps DECIMAL money, creates tables even for empty partitions, waits for the DuckDB writer lock, and
 loads inputs on duckdb 2.x."""
