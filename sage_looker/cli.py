@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import click
 
+from sage_looker.errors import ConfigurationError, report
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Commands(click.Group):
+    """Every sub-command reports a bad or missing setting the same way: one `Error:` line per problem naming
+    the variable and the fix, exit code 1, never a traceback. Only `ConfigurationError` (the root of every
+    configuration error, sage_looker/errors.py) is caught here: anything else is a bug and shows as one."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as exc:
+            raise click.ClickException(report(exc)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sage_looker")
 def main() -> None:
     """Sage 300 → warehouse → Looker, as Dagster assets."""

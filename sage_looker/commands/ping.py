@@ -65,18 +65,16 @@ def ping_command(model: str) -> None:
     """Check Sage (each company, each module's permission) and Looker (login, model, connection)."""
 
     from sage_looker.defs.looker.resources import looker_resource_from_env
-    from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
+    from sage_looker.defs.sage300.config import PlatformConfig
     from sage_looker.defs.sage300.resources import sage300_resource_from_env
 
-    try:
-        companies = PlatformConfig.from_env().companies
-        # Resolve secrets now (a run would do it at start): the CLI is the run here.
-        sage300 = sage300_resource_from_env(resolve=True)
-        looker = looker_resource_from_env(resolve=True)
-    except (ConfigError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
-    rows = sage_checks(sage300.settings(), companies)
-    rows += looker_checks(looker.settings(), model)
+    # A bad setting raises a ConfigurationError, reported by the `sage-looker` group (one line per problem).
+    companies = PlatformConfig.from_env().companies
+    # Resolve secrets now (a run would do it at start): the CLI is the run here.
+    sage300, looker = sage300_resource_from_env(resolve=True), looker_resource_from_env(resolve=True)
+    sage_settings, looker_settings = sage300.settings(), looker.settings()
+    rows = sage_checks(sage_settings, companies)
+    rows += looker_checks(looker_settings, model)
     width = max(len(r[1]) for r in rows)
     for system, what, ok, detail in rows:
         click.echo(f"{'OK  ' if ok else 'FAIL'} {system:<9}{what:<{width + 2}}{detail.splitlines()[0] if detail else ''}")

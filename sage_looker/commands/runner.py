@@ -35,12 +35,12 @@ WRITER_POOL_LIMIT = 1  # a DuckDB file; writer_pool_limit() gives the configured
 
 def writer_pool_limit() -> int:
     """The warehouse_writer slots the configured warehouse takes (warehouse/targets.py)."""
-    from sage_looker.defs.sage300.config import ConfigError, PlatformConfig
-    from sage_looker.warehouse import WarehouseError
+    from sage_looker.defs.sage300.config import PlatformConfig
+    from sage_looker.errors import ConfigurationError
     from sage_looker.warehouse.targets import max_concurrent_writers
     try:
         return max_concurrent_writers(PlatformConfig.from_env().warehouse_target)
-    except (ConfigError, WarehouseError):  # reported where the definitions load; stay safe here
+    except ConfigurationError:  # reported where the definitions load; stay safe here
         return WRITER_POOL_LIMIT
 
 

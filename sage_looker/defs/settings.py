@@ -16,13 +16,14 @@ from typing import Any
 
 import dagster as dg
 
+from sage_looker.audit.archive import ENV as ARCHIVE_ENV
+from sage_looker.audit.archive import archive_root
 from sage_looker.defs.embedded import embedded_problems
 from sage_looker.defs.looker.resources import looker_resource_from_env
 from sage_looker.defs.sage300.config import ConfigError, PlatformConfig, resolve_start_date
 from sage_looker.defs.sage300.resources import sage300_resource_from_env
-from sage_looker.looker.errors import LookerError
-from sage_looker.sage300.errors import SageConfigError
-from sage_looker.warehouse.targets import has_password
+from sage_looker.errors import ConfigurationError
+from sage_looker.warehouse.targets import has_password, max_concurrent_writers
 
 
 @dataclass
@@ -46,6 +47,15 @@ class LoadSettings:
             return dg.EnvVar("SAGE_LOOKER_WAREHOUSE")
         return target
 
+    @property
+    def archive_root(self) -> str | dg.EnvVar:
+        """The raw page archive's root: SAGE_LOOKER_ARCHIVE (an fsspec URL, which may carry credentials, is
+        handed over as the EnvVar, shown by name), else `$SAGE_LOOKER_HOME/archive`."""
+        root = archive_root()
+        if "://" in root and os.environ.get(ARCHIVE_ENV, "").strip() == root:
+            return dg.EnvVar(ARCHIVE_ENV)
+        return root
+
     def once(self, name: str, build) -> Any:
         if name not in self.shared:
             self.shared[name] = build()
@@ -53,25 +63,33 @@ class LoadSettings:
 
 
 def validate_settings() -> LoadSettings:
-    """Validate every setting at once: a user fixing their environment sees all problems, not the first."""
+    """Validate every setting at once: a user fixing their environment sees all problems, not the first.
+    Every configuration error of every package is a `ConfigurationError` (sage_looker/errors.py): nothing
+    else is caught, so a bug still shows as one."""
     problems, config, sage300, looker = [], None, None, None
     try:
         config = PlatformConfig.from_env()
-        config = resolve_start_date(config)
-    except ConfigError as exc:
+        config = resolve_start_date(config)  # a missing start date: still check the rest against `config`
+    except ConfigurationError as exc:
         problems.append(str(exc))
     try:
         sage300 = sage300_resource_from_env()
-    except SageConfigError as exc:
+    except ConfigurationError as exc:
         problems.append(str(exc))
     try:
         looker = looker_resource_from_env()
-    except (ValueError, LookerError) as exc:
+    except ConfigurationError as exc:
         problems.append(str(exc))
     if config is not None:
-        embedded = embedded_problems(os.environ, config.warehouse_target)
-        if embedded:
-            problems.append("the bundled simulators only feed the embedded DuckDB warehouse:\n" + "\n".join(embedded))
+        try:
+            embedded = embedded_problems(os.environ, config.warehouse_target)
+            if embedded:
+                problems.append("the bundled simulators only feed the embedded DuckDB warehouse:\n"
+                                + "\n".join(embedded))
+            max_concurrent_writers(config.warehouse_target)  # SAGE_LOOKER_WRITER_POOL_LIMIT
+            has_password(config.warehouse_target)  # a PostgreSQL URL libpq can read
+        except ConfigurationError as exc:  # SAGE_LOOKER_WAREHOUSE itself
+            problems.append(str(exc))
     if problems:
         raise ConfigError("\n".join(problems))
     return LoadSettings(config=config, sage300=sage300, looker=looker)

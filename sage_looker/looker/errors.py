@@ -11,6 +11,8 @@ import threading
 from collections import deque
 from typing import Any
 
+from sage_looker.errors import ConfigurationError
+
 _REDACTED = "[REDACTED]"
 
 
@@ -18,7 +20,7 @@ class LookerError(Exception):
     """Base of every error the Looker client raises."""
 
 
-class LookerConfigError(LookerError):
+class LookerConfigError(LookerError, ConfigurationError):
     """Bad or missing settings (names the environment variable)."""
 
 

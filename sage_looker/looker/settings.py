@@ -27,6 +27,14 @@ ENV_VARS: dict[str, str] = {
     "connection_name": "LOOKER_CONNECTION",
 }
 
+# How to supply a required variable that is not set.
+MISSING_FIXES = {
+    "LOOKER_BASE_URL": "set it to your Looker host, e.g. https://acme.cloud.looker.com, or unset every LOOKER_* "
+                       "variable to use the bundled simulator",
+    "LOOKER_CLIENT_ID": "set it to the client ID of a Looker API key (Admin > Users > Edit API keys)",
+    "LOOKER_CLIENT_SECRET": "set it, or store it encrypted with `sage-looker credentials set looker`",
+}
+
 
 class LookerSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -123,7 +131,7 @@ class LookerSettings(BaseModel):
                 field = str(err["loc"][0]) if err["loc"] else ""
                 var = ENV_VARS.get(field, field)
                 if err["type"] == "missing":
-                    problems.append(f"{var} is not set")
+                    problems.append(f"{var} is not set. Fix: {MISSING_FIXES.get(var, 'set it')}")
                 else:
                     # Never echo the value: it may be the secret.
                     msg = err["msg"].removeprefix("Value error, ")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import msgspec
 
+from sage_looker.errors import ConfigurationError
+
 # Codes that mean "try again later" (Sage's own list: docs/reference/SAGE300-WEB-API.md §4).
 RETRYABLE_CODES = frozenset({"InternalServerError", "TooManyRequests", "SessionError", "DBLinkError"})
 # Codes that mean "this request will never work".
@@ -46,8 +48,9 @@ class SageError(Exception):
         return self.message
 
 
-class SageConfigError(SageError, ValueError):
-    """A setting (usually a SAGE300_* environment variable) is invalid: one line per bad field."""
+class SageConfigError(SageError, ConfigurationError):
+    """A setting (usually a SAGE300_* environment variable) is invalid: one line per bad field (a ValueError,
+    through `ConfigurationError`)."""
 
 
 class SageDataError(SageError, ValueError):

@@ -10,8 +10,9 @@ as usable as a generated key (`sage-looker credentials new-key`) and a stolen fi
 against a passphrase list cheaply. The secret names are inside the ciphertext too: the file says nothing
 but "encrypted credentials" to whoever reads it, and tampering with any byte fails the HMAC.
 
-Precedence (`resolve_secret`): a non-empty environment variable always wins, then the store. Nothing stored
-(no file) means exactly the previous behaviour, without touching the key or importing `cryptography`.
+Precedence (`secret_or_stored`, used by the Sage and Looker resources): a non-empty environment variable
+always wins, then the store. Nothing stored (no file) means exactly the previous behaviour, without touching
+the key or importing `cryptography`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from sage_looker.errors import ConfigurationError
 from sage_looker.home import home_dir
 
 NAMES: dict[str, str] = {
@@ -49,7 +51,7 @@ _derived: dict[tuple, bytes] = {}
 _decrypted: dict[tuple, dict[str, str]] = {}
 
 
-class CredentialsError(ValueError):
+class CredentialsError(ConfigurationError):
     """The credential store cannot be used: the message names the cause and the fix (never a secret)."""
 
 
@@ -244,10 +246,19 @@ def resolve_secret(name: str, env: Mapping[str, str] | None = None) -> str | Non
     """A non-empty environment variable wins; else the stored value; else the variable as set ('' or None)."""
     env = os.environ if env is None else env
     value = env.get(name)
+    return secret_or_stored(name, value, env) or value
+
+
+def secret_or_stored(name: str, value: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The one stored-secret fallback (Sage password, Looker client secret): `value` when non-empty (the
+    environment or code set it), else the secret `sage-looker credentials set` stored under `name`, else ''.
+    A store the key cannot open raises CredentialsError naming `name` and the fix."""
     if value:
         return value
-    stored = stored_secret(name, env)
-    return stored if stored is not None else value
+    try:
+        return stored_secret(name, env) or ""
+    except CredentialsError as exc:
+        raise CredentialsError(f"{_check_name(name)}: {exc}") from None
 
 
 def stored_names(env: Mapping[str, str] | None = None) -> list[str]:

@@ -7,6 +7,7 @@ from sage_looker.warehouse.errors import (
     LockTimeoutError,
     SchemaConflictError,
     UnsupportedTypeError,
+    WarehouseConfigError,
     WarehouseError,
 )
 from sage_looker.warehouse.sqlgen import SCHEMA, declared_columns, declared_schema
@@ -23,6 +24,7 @@ __all__ = [
     "TableWrite",
     "UnsupportedTypeError",
     "Warehouse",
+    "WarehouseConfigError",
     "WarehouseError",
     "declared_columns",
     "declared_schema",

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from sage_looker.sage300.catalog_model import Table
-from sage_looker.warehouse.errors import BackendNotAvailableError, WarehouseError
+from sage_looker.warehouse.errors import BackendNotAvailableError, WarehouseConfigError, WarehouseError
 from sage_looker.warehouse.moves import delete_moved, find_moves, root_of
 from sage_looker.warehouse.sqlgen import SCHEMA, delete_slice_sql
 
@@ -197,7 +197,8 @@ def _open_duckdb(location: str, **options: Any) -> Warehouse:
     from sage_looker.warehouse.duckdb_backend import DuckDBWarehouse
 
     if location in ("", ":memory:") or location.startswith(":memory:"):
-        raise WarehouseError("an in-memory DuckDB cannot back the warehouse: connections are per call; give a file")
+        raise WarehouseConfigError("SAGE_LOOKER_WAREHOUSE: an in-memory DuckDB cannot back the warehouse "
+                                   "(connections are per call); give a file path")
     return DuckDBWarehouse(Path(location), **options)
 
 
@@ -207,7 +208,8 @@ def _open_postgresql(location: str, **options: Any) -> Warehouse:
     except ImportError as exc:  # psycopg is a dependency, but a trimmed install may lack it
         raise BackendNotAvailableError(f"the PostgreSQL backend needs psycopg 3 (pip install 'psycopg[binary]'): {exc}")
     if not location.strip("/"):
-        raise WarehouseError("a PostgreSQL target needs a host or database: postgresql://user@host:5432/db")
+        raise WarehouseConfigError("SAGE_LOOKER_WAREHOUSE: a PostgreSQL target needs a host or database, "
+                                   "e.g. postgresql://user@host:5432/db")
     return PostgresWarehouse("postgresql://" + location, **options)
 
 
@@ -229,8 +231,8 @@ def _split_target(target: str | Path) -> tuple[str, str]:
         return "duckdb", target
     scheme = scheme.lower()
     if scheme not in _BACKENDS:
-        raise WarehouseError(
-            f"unknown warehouse target scheme {scheme!r}: use a path, duckdb:///path or postgresql://…"
+        raise WarehouseConfigError(
+            f"SAGE_LOOKER_WAREHOUSE: unknown warehouse target scheme {scheme!r}: use a path, duckdb:///path or postgresql://…"
         )
     # duckdb:///abs/path → /abs/path; duckdb://rel/path → rel/path
     if scheme == "duckdb" and rest.startswith("//"):

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from sage_looker.errors import ConfigurationError
+
 
 class WarehouseError(Exception):
     """Base class of every warehouse error."""
+
+
+class WarehouseConfigError(WarehouseError, ConfigurationError):
+    """The warehouse target or a warehouse setting (SAGE_LOOKER_WAREHOUSE, SAGE_LOOKER_WRITER_POOL_LIMIT) is
+    unusable: the message names it and the fix, never the password of a URL."""
 
 
 class InvalidSliceError(WarehouseError, ValueError):

@@ -15,7 +15,7 @@ from typing import Any
 
 from sage_looker.security.redaction import redact_target as redact
 from sage_looker.warehouse.backend import _split_target
-from sage_looker.warehouse.errors import WarehouseError
+from sage_looker.warehouse.errors import WarehouseConfigError, WarehouseError
 
 DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
@@ -64,7 +64,8 @@ def max_concurrent_writers(target: str | os.PathLike, env: dict[str, str] | None
     raw = (os.environ if env is None else env).get(WRITER_LIMIT_ENV, "").strip()
     if raw and backend != DUCKDB:
         if not raw.isdigit() or int(raw) < 1:
-            raise WarehouseError(f"{WRITER_LIMIT_ENV} must be a positive integer, got {raw!r}")
+            raise WarehouseConfigError(f"{WRITER_LIMIT_ENV} must be a positive integer, got {raw!r}: set it to the "
+                                       "number of concurrent warehouse writers, e.g. 4, or unset it")
         return int(raw)
     return WRITER_LIMITS[backend]
 
@@ -87,7 +88,8 @@ def postgres_conninfo(target: str | os.PathLike) -> dict[str, Any]:
     try:
         return {k: str(v) for k, v in conninfo_to_dict("postgresql://" + location).items() if v is not None}
     except Exception as exc:  # psycopg.ProgrammingError: the message never contains the password
-        raise WarehouseError(f"invalid PostgreSQL URL {redact(target)}: {type(exc).__name__}") from None
+        raise WarehouseConfigError(f"SAGE_LOOKER_WAREHOUSE: invalid PostgreSQL URL {redact(target)} "
+                                   f"({type(exc).__name__}); use postgresql://user@host:5432/db") from None
 
 
 def libpq_env(target: str | os.PathLike) -> dict[str, str]:

@@ -21,7 +21,7 @@ JOBS = {"sage300_accept_deletions_job", "sage300_inventory_snapshot_job", "sage3
         "sage300_replay_from_archive_job", "sage300_transactions_job", "sage300_transactions_only_job",
         "warehouse_refresh_job"}
 SENSORS = {"sage300_change_sensor", "sage300_failed_partitions", "warehouse_refresh_automation"}
-RESOURCES = {"dbt", "looker", "sage300", "warehouse", "warehouse_io_manager"}
+RESOURCES = {"dbt", "looker", "page_archive", "sage300", "warehouse", "warehouse_io_manager"}  # page_archive: issue 13
 
 
 @pytest.fixture(scope="module")

@@ -104,7 +104,7 @@ def test_os_keyring_supplies_the_key_when_the_variable_is_unset(env, monkeypatch
 def test_resources_use_stored_secrets_and_register_them_for_redaction(env, monkeypatch):
     from sage_looker.defs.looker.resources import LookerResource, looker_resource_from_env
     from sage_looker.defs.sage300.resources import Sage300Resource, sage300_resource_from_env
-    from sage_looker.sage300.errors import SageConfigError
+    from sage_looker.errors import ConfigurationError
     from sage_looker.security import redaction
 
     store.set_secret("SAGE300_PASSWORD", PASSWORD)
@@ -121,7 +121,7 @@ def test_resources_use_stored_secrets_and_register_them_for_redaction(env, monke
     assert LookerResource(**{"base_url": looker_env["LOOKER_BASE_URL"], "client_id": "abc"}).settings()
     assert redaction.scrub(f"{PASSWORD.lower()} {LOOKER}") == f"{redaction.REDACTED} {redaction.REDACTED}"
     monkeypatch.setenv(store.KEY_ENV, "a-different-key-0000000")
-    with pytest.raises(SageConfigError, match="SAGE300_PASSWORD: SAGE_LOOKER_SECRET_KEY does not decrypt"):
+    with pytest.raises(ConfigurationError, match="SAGE300_PASSWORD: SAGE_LOOKER_SECRET_KEY does not decrypt"):
         sage300_resource_from_env()
     monkeypatch.setenv("SAGE300_PASSWORD", "env-wins")  # the store is not even opened
     sage300_resource_from_env()

@@ -8,9 +8,8 @@ import dagster as dg
 
 from sage_looker.defs.embedded import once_per_process, uses_simulator
 from sage_looker.looker.client import LookerClient
-from sage_looker.looker.errors import LookerConfigError
 from sage_looker.looker.settings import LookerSettings
-from sage_looker.security.credentials import CredentialsError, stored_secret
+from sage_looker.security.credentials import secret_or_stored
 from sage_looker.security.redaction import register_secret
 
 # What the bundled simulator serves: the sage_looker model's datagroup and the five morning dashboards.
@@ -58,14 +57,10 @@ class LookerResource(dg.ConfigurableResource):
             url, cid, secret = embedded_looker()
             env = {**EMBEDDED_DEFAULTS, **env, "LOOKER_BASE_URL": url, "LOOKER_CLIENT_ID": cid,
                    "LOOKER_CLIENT_SECRET": secret}
-        elif not env.get("LOOKER_CLIENT_SECRET"):
-            # Neither the environment nor code set it: `sage-looker credentials set` may have stored it.
-            try:
-                stored = stored_secret("LOOKER_CLIENT_SECRET")
-            except CredentialsError as exc:
-                raise LookerConfigError(f"invalid Looker settings:\n  LOOKER_CLIENT_SECRET: {exc}") from None
-            if stored:
-                env["LOOKER_CLIENT_SECRET"] = stored
+        else:  # neither the environment nor code set it: `sage-looker credentials set` may have stored it
+            secret = secret_or_stored("LOOKER_CLIENT_SECRET", env.get("LOOKER_CLIENT_SECRET"))
+            if secret:
+                env["LOOKER_CLIENT_SECRET"] = secret
         settings = LookerSettings.from_env(env)
         register_secret(settings.client_secret.get_secret_value())
         return settings
@@ -79,10 +74,10 @@ def looker_resource_from_env(env=None, resolve: bool = False) -> LookerResource:
     env = os.environ if env is None else env
     if not uses_simulator(env.get("LOOKER_BASE_URL")):
         looker_env = {k: v for k, v in env.items() if k.startswith("LOOKER_")}
-        if not looker_env.get("LOOKER_CLIENT_SECRET", "").strip():
-            # A stored secret counts as set; a store the key cannot open fails the load now (ValueError,
-            # so the definitions report it with the other configuration problems).
-            looker_env["LOOKER_CLIENT_SECRET"] = stored_secret("LOOKER_CLIENT_SECRET", env) or ""
+        # A stored secret counts as set; a store the key cannot open fails the load now (CredentialsError,
+        # a ConfigurationError: reported with the other configuration problems).
+        given = looker_env.get("LOOKER_CLIENT_SECRET", "")
+        looker_env["LOOKER_CLIENT_SECRET"] = secret_or_stored("LOOKER_CLIENT_SECRET", given.strip() and given, env)
         LookerSettings.from_env(looker_env)
     fields = {"base_url": "LOOKER_BASE_URL", "client_id": "LOOKER_CLIENT_ID", "client_secret": "LOOKER_CLIENT_SECRET",
               "datagroups": "LOOKER_DATAGROUPS", "scheduled_plans": "LOOKER_SCHEDULED_PLANS",

@@ -4,13 +4,14 @@ Masters are partitioned by company; transactions by company × date and depend o
 masters. Every asset reads Sage in the `sage300` pool and writes through the warehouse IO manager.
 """
 
-
 import time
+from dataclasses import dataclass, field
 
 import dagster as dg
 
-from sage_looker.defs.sage300.checks import reference_check_results, reference_check_specs
 from sage_looker.audit.archive import PageArchive
+from sage_looker.audit.ledger import SliceInfo
+from sage_looker.defs.sage300.checks import reference_check_results, reference_check_specs
 from sage_looker.defs.sage300.loading import fetched, from_archive, read_from_archive, read_from_sage
 from sage_looker.defs.sage300.skips import partial_materializations
 from sage_looker.defs.sage300.partitions import (Partitions, Window, backfill_policy,
@@ -18,10 +19,11 @@ from sage_looker.defs.sage300.partitions import (Partitions, Window, backfill_po
 from sage_looker.defs.sage300.resources import Sage300Resource
 from sage_looker.defs.sage300.retries import no_retry_for_permanent_errors, sage_retry_policy
 from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice
-from sage_looker.defs.warehouse.resources import WarehouseResource
+from sage_looker.defs.warehouse.resources import PageArchiveResource, WarehouseResource
 from sage_looker.sage300 import catalog
 from sage_looker.sage300.catalog_model import Resource, Table
 from sage_looker.sage300.errors import SageResourceMissing
+from sage_looker.sage300.reads import ReadStats
 
 SAGE_POOL = "sage300"
 IO_MANAGER_KEY = "warehouse_io_manager"
@@ -83,6 +85,79 @@ def row_count_metadata(partitions: int, rows: int) -> dict:
     return {"rows_in_run": rows, "partitions_in_run": n}
 
 
+@dataclass
+class ReadTotals:
+    """What one run of a Sage asset read, summed over its slices: its output metadata."""
+
+    requests: int = 0
+    pages: int = 0
+    bytes: int = 0
+    retries: int = 0
+    filters: list[str] = field(default_factory=list)  # "<company>: <OData $filter>" per slice read from Sage
+    budget_left: int | None = None  # the run's Sage request budget after the last read (None: Sage not asked)
+
+    def add_sage(self, sl: Slice, stats: ReadStats) -> None:
+        self.requests += stats.requests
+        self.pages += stats.pages
+        self.bytes += stats.bytes
+        self.retries += stats.retries
+        if stats.odata_filter:
+            self.filters.append(f"{sl.company}: {stats.odata_filter}")
+        self.budget_left = stats.budget_left
+
+    def add_archive(self, info: SliceInfo) -> None:
+        self.pages += info.pages
+        self.bytes += info.bytes
+
+    def metadata(self, load: ResourceLoad, *, replay: bool, seconds: float) -> dict:
+        return {
+            "sage_requests": self.requests,
+            # no "-1 requests left" for a run that asked Sage nothing
+            **({} if replay else {"sage_budget_left": self.budget_left if self.budget_left is not None else -1}),
+            "pages": self.pages,
+            "bytes": self.bytes,
+            "retries": self.retries,
+            "seconds": round(seconds, 3),
+            "odata_filter": dg.MetadataValue.text("\n".join(self.filters) or "(none: full read)"),
+            "source": "archive" if replay else "sage",
+            "archive_manifests": dg.MetadataValue.json(sorted({i.manifest for i in load.audit.values() if i.manifest})),
+        }
+
+
+def read_slices(context, resource: Resource, slices: list[Slice], sage300: Sage300Resource,
+                warehouse: WarehouseResource, archive: PageArchive, *, replay: bool,
+                ) -> tuple[ResourceLoad, ReadTotals, dict[Slice, str]]:
+    """Every slice of the run, from the raw page archive (`replay`: zero Sage requests) or from Sage (every
+    page archived as it arrives). A resource missing on one company's Sage skips that slice only (returned
+    with the reason); the other companies' slices still load."""
+    load, totals, skipped = ResourceLoad(resource, archive=archive), ReadTotals(), {}
+    root = resource.root_table.name
+    for sl in slices:
+        if replay:
+            for part, tables, info in read_from_archive(context, resource, sl, archive, warehouse, asset=root):
+                load.slices.append((part, tables))
+                load.audit[part] = info
+                totals.add_archive(info)
+            continue
+        try:
+            result, info = read_from_sage(context, sage300.client_for_run(context.run_id), resource, sl, archive,
+                                          warehouse, asset=root)
+        except SageResourceMissing as exc:
+            skipped[sl] = str(exc)
+            context.log.warning(f"{resource.path} NOT loaded for {sl.company}"
+                                f"{f' {sl.start}..{sl.end}' if sl.start else ''}, skipped: {exc} Its "
+                                "partitions are not marked materialized.")
+            continue
+        load.slices.append((sl, result.tables))
+        load.audit[sl] = info
+        totals.add_sage(sl, result.stats)
+        for w in result.stats.warnings:
+            context.log.warning(f"{resource.path} {sl.company}: {w}")
+        for note in result.stats.notes:
+            context.log.info(f"{resource.path} {sl.company}: {note}")
+    return load, totals, skipped
+
+
 def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefinition:
     is_master = resource.kind == "master"
     root = resource.root_table.name
@@ -100,47 +175,14 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
         retry_policy=sage_retry_policy(),
     )
     @no_retry_for_permanent_errors
-    def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
+    def _asset(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource,
+               page_archive: PageArchiveResource):
         require_consistent_partition_tags(context)
         started = time.monotonic()
-        load = ResourceLoad(resource)
-        totals = {"requests": 0, "pages": 0, "bytes": 0, "retries": 0}
-        filters: list[str] = []
-        budget_left = None
-        archive = PageArchive()
-        replay = from_archive(context)
         keys = list(context.partition_keys)  # a year of company|date keys: computed once
-        skipped: dict[Slice, str] = {}
-        for sl in _slices(keys, resource):
-            if replay:  # rebuild from the raw page archive: zero Sage requests
-                for part, tables, info in read_from_archive(context, resource, sl, archive, warehouse, asset=root):
-                    load.slices.append((part, tables))
-                    load.audit[part] = info
-                    totals["pages"] += info.pages
-                    totals["bytes"] += info.bytes
-                continue
-            client = sage300.client_for_run(context.run_id)
-            try:
-                result, info = read_from_sage(context, client, resource, sl, archive, warehouse, asset=root)
-            except SageResourceMissing as exc:
-                # Only this company's slice: the other companies' slices still load.
-                skipped[sl] = str(exc)
-                context.log.warning(f"{resource.path} NOT loaded for {sl.company}"
-                                    f"{f' {sl.start}..{sl.end}' if sl.start else ''}, skipped: {exc} Its "
-                                    "partitions are not marked materialized.")
-                continue
-            load.slices.append((sl, result.tables))
-            load.audit[sl] = info
-            st = result.stats
-            for k in totals:
-                totals[k] += int(getattr(st, k, 0) or 0)
-            if getattr(st, "odata_filter", None):
-                filters.append(f"{sl.company}: {st.odata_filter}")
-            budget_left = getattr(st, "budget_left", budget_left)
-            for w in getattr(st, "warnings", None) or []:
-                context.log.warning(f"{resource.path} {sl.company}: {w}")
-            for note in getattr(st, "notes", None) or []:
-                context.log.info(f"{resource.path} {sl.company}: {note}")
+        replay = from_archive(context)
+        load, totals, skipped = read_slices(context, resource, _slices(keys, resource), sage300, warehouse,
+                                            page_archive.archive(), replay=replay)
         fetched(root)
         if skipped:  # report only the partitions that were loaded (none at all: no materialization)
             yield from partial_materializations(context, resource, load, skipped, keys, warehouse)
@@ -150,27 +192,11 @@ def build_resource_asset(resource: Resource, parts: Partitions) -> dg.AssetsDefi
             yield from checks
             return
         rows = load.rows()
-        partitions = len(keys)
-        common = {
-            "sage_requests": totals["requests"],
-            **({} if replay else {"sage_budget_left": budget_left if budget_left is not None else -1}),
-            "pages": totals["pages"],
-            "bytes": totals["bytes"],
-            "retries": totals["retries"],
-            "seconds": round(time.monotonic() - started, 3),
-            "odata_filter": dg.MetadataValue.text("\n".join(filters) or "(none: full read)"),
-            "source": "archive" if replay else "sage",
-            "archive_manifests": dg.MetadataValue.json(sorted({i.manifest for i in load.audit.values() if i.manifest})),
-        }
-        yield dg.Output(
-            load,
-            output_name=root,
-            metadata={
-                **common,
-                "rows_per_table": dg.MetadataValue.json(rows),
-                **row_count_metadata(partitions, rows[root]),
-            },
-        )
+        yield dg.Output(load, output_name=root, metadata={
+            **totals.metadata(load, replay=replay, seconds=time.monotonic() - started),
+            "rows_per_table": dg.MetadataValue.json(rows),
+            **row_count_metadata(len(keys), rows[root]),
+        })
         yield from checks
 
     return _asset
@@ -180,4 +206,4 @@ def build_sage300_assets(parts: Partitions) -> list[dg.AssetsDefinition]:
     return [build_resource_asset(r, parts) for r in catalog.RESOURCES]
 
 
-__all__ = ["build_sage300_assets", "asset_key", "SAGE_POOL", "IO_MANAGER_KEY", "Window"]
+__all__ = ["build_sage300_assets", "asset_key", "ReadTotals", "read_slices", "SAGE_POOL", "IO_MANAGER_KEY", "Window"]

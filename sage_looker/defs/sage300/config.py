@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from sage_looker.errors import ConfigurationError
 from sage_looker.home import home_dir
 from sage_looker.sage300.companies import company_codes
 
@@ -33,10 +34,19 @@ ENV_NAMES = {
     "home": "SAGE_LOOKER_HOME",
     "warehouse": "SAGE_LOOKER_WAREHOUSE",
 }
+# How to fix a bad value of each variable (added to its error line).
+FIXES = {
+    "companies": "set SAGE300_COMPANIES to comma-separated Sage company IDs, e.g. SAMINC,SAMLTD",
+    "start_date": "give the first day to load as YYYY-MM-DD, e.g. 2024-01-01",
+    "timezone": "give an IANA time zone such as America/Toronto",
+    "company_timezones": "give COMPANY=Zone pairs, e.g. SAMINC=America/New_York",
+    "nightly_time": "give a time of day as HH:MM, e.g. 02:00",
+}
 
 
-class ConfigError(ValueError):
-    """Configuration is invalid; the message lists every bad setting and how to fix it."""
+class ConfigError(ConfigurationError):
+    """The platform configuration (companies, calendar, home, warehouse) is invalid; the message lists every bad
+    setting and how to fix it."""
 
 
 # The first daily partition is a fixed date, never "today − N": Dagster keys its partition-status cache by the
@@ -142,5 +152,6 @@ class PlatformConfig(BaseModel):
                 name = ENV_NAMES.get(field, field)
                 value = raw.get(field)
                 shown = f" (got {value!r})" if value is not None else ""
-                lines.append(f"- {name}{shown}: {err['msg'].removeprefix('Value error, ')}")
+                fix = f". Fix: {FIXES[field]}" if field in FIXES else ""
+                lines.append(f"- {name}{shown}: {err['msg'].removeprefix('Value error, ')}{fix}")
             raise ConfigError("sage_looker configuration is invalid:\n" + "\n".join(lines)) from None

@@ -23,7 +23,7 @@ from sage_looker.defs.sage300.partitions import (Partitions, backfill_policy, re
                                                  windows_for_keys)
 from sage_looker.defs.sage300.resources import Sage300Resource
 from sage_looker.defs.warehouse.payloads import ResourceLoad, Slice
-from sage_looker.defs.warehouse.resources import WarehouseResource
+from sage_looker.defs.warehouse.resources import PageArchiveResource, WarehouseResource
 from sage_looker.sage300 import catalog
 
 SNAPSHOT = catalog.IC_ITEM_SNAPSHOTS
@@ -104,11 +104,12 @@ def build_inventory_snapshot_asset(parts: Partitions, config: PlatformConfig) ->
                   "dagster/table_name": f"sage300.{SNAPSHOT.table}"},
         kinds={"sage300"},
     )
-    def ic_item_snapshots(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource):
+    def ic_item_snapshots(context: dg.AssetExecutionContext, sage300: Sage300Resource, warehouse: WarehouseResource,
+                          page_archive: PageArchiveResource):
         require_consistent_partition_tags(context)
         now = dt.datetime.now(dt.timezone.utc)
         windows = windows_for_keys(list(context.partition_keys))
-        archive = PageArchive()
+        archive = page_archive.archive()
         replay = from_archive(context)
         capture: list[Slice] = []  # read from Sage now
         past: list[Slice] = []  # rebuilt from the archived capture of their day
@@ -120,7 +121,7 @@ def build_inventory_snapshot_asset(parts: Partitions, config: PlatformConfig) ->
                 group += [Slice(w.company, s, e) for s, e in runs_of([d for d in days if (d in allowed) == keep])
                           if s is not None]
         _refuse_unarchived(warehouse, archive, past, replay, config.snapshot_grace_hours)
-        load = ResourceLoad(SNAPSHOT)
+        load = ResourceLoad(SNAPSHOT, archive=archive)
         for sl in past:
             for part, tables, info in read_from_archive(context, catalog.IC_ITEMS, sl, archive, warehouse,
                                                         asset=SNAPSHOT.table, shape=_snapshot_shape):

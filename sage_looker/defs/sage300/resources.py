@@ -12,10 +12,9 @@ from sage_looker.defs.embedded import uses_simulator
 from sage_looker.defs.sage300.embedded import embedded_credentials, embedded_sage_url
 from sage_looker.sage300.budget import RequestBudget
 from sage_looker.sage300.client import Sage300Client
-from sage_looker.sage300.errors import SageConfigError
 from sage_looker.sage300.host_budget import GateSettings, install_shared_gate
 from sage_looker.sage300.settings import ENV_VARS, Sage300Settings
-from sage_looker.security.credentials import CredentialsError, stored_secret
+from sage_looker.security.credentials import secret_or_stored
 from sage_looker.security.redaction import register_sage_credentials
 
 # Resource field → SAGE300_* variable, so values set in code or the launchpad are validated exactly like
@@ -48,11 +47,10 @@ class Sage300Resource(dg.ConfigurableResource):
             env["SAGE300_URL"] = embedded_sage_url()
             env["SAGE300_USER"], env["SAGE300_PASSWORD"] = embedded_credentials()
             return Sage300Settings.from_env(env)
-        if not env.get("SAGE300_PASSWORD"):
-            # Neither the environment nor code set it: `sage-looker credentials set` may have stored it.
-            stored = _stored_password()
-            if stored:
-                env["SAGE300_PASSWORD"] = stored
+        # Neither the environment nor code set it: `sage-looker credentials set` may have stored it.
+        password = secret_or_stored("SAGE300_PASSWORD", env.get("SAGE300_PASSWORD"))
+        if password:
+            env["SAGE300_PASSWORD"] = password
         settings = Sage300Settings.from_env(env)
         register_sage_credentials(settings.user, settings.password.get_secret_value(), settings.password_case)
         return settings
@@ -81,13 +79,6 @@ class Sage300Resource(dg.ConfigurableResource):
             self._clients.clear()
 
 
-def _stored_password(env=None) -> str | None:
-    try:
-        return stored_secret("SAGE300_PASSWORD", env)
-    except CredentialsError as exc:  # wrong/missing key, damaged store: one clear line, like any bad setting
-        raise SageConfigError(f"invalid Sage 300 settings:\n  SAGE300_PASSWORD: {exc}") from None
-
-
 def sage300_resource_from_env(env=None, resolve: bool = False) -> Sage300Resource:
     """Validate SAGE300_* now (a bad value fails the code location load with its fix), and keep the password
     out of the definitions: it is an EnvVar, read only when a run starts."""
@@ -96,8 +87,9 @@ def sage300_resource_from_env(env=None, resolve: bool = False) -> Sage300Resourc
     Sage300Settings.from_env({k: v for k, v in env.items() if k.startswith("SAGE300_") and k != "SAGE300_COMPANIES"
                               and not (k == "SAGE300_URL" and uses_simulator(v))})
     GateSettings.from_env(env)  # SAGE300_HOST_BUDGET* (host_budget.py)
-    if not uses_simulator(env.get("SAGE300_URL")) and not env.get("SAGE300_PASSWORD"):
-        _stored_password(env)  # a store the key cannot open fails the load now, not the first run
+    if not uses_simulator(env.get("SAGE300_URL")):
+        # A store the key cannot open fails the load now (CredentialsError), not the first run.
+        secret_or_stored("SAGE300_PASSWORD", env.get("SAGE300_PASSWORD"), env)
     values: dict = {}
     for field in _FIELDS:
         var = ENV_VARS[field][0]

@@ -1,4 +1,5 @@
-"""Our warehouse IO manager. Unlike the stock DuckDB one (docs/reference/DAGSTER-NOTES.md §1) it replaces each partition slice
+"""Our warehouse IO manager (docs/CONTRACTS.md, "Why the slice writer stays our own"). Unlike the stock DuckDB one
+(docs/reference/DAGSTER-NOTES.md §1) it replaces each partition slice
 of a resource's parent and child tables in one transaction, inserts by column name, evolves the schema,
 keeps DECIMAL money, creates tables even for empty partitions, waits for the DuckDB writer lock, and
 loads inputs on duckdb 2.x."""
@@ -10,7 +11,6 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from sage_looker.audit.archive import PageArchive
 from sage_looker.audit.ledger import LedgerHook, record_failure
 from sage_looker.audit.shrink import PostedRecordsWouldBeDeleted
 from sage_looker.defs.sage300.partitions import windows_for_keys
@@ -27,9 +27,9 @@ def _record_failed_write(log, wh, info, exc: BaseException) -> None:
         log.warning(f"could not record the failed write in the load ledger: {type(err).__name__}: {err}")
 
 
-def _mark_committed(log, info) -> None:
+def _mark_committed(log, archive, info) -> None:
     try:
-        PageArchive().mark_committed(info.manifest, info.run_id)
+        archive.mark_committed(info.manifest, info.run_id)
     except Exception as err:  # the ledger already says it committed; the marker only helps without a ledger
         log.warning(f"could not mark archive manifest {info.manifest} committed: {err}")
 
@@ -61,8 +61,8 @@ def write_resource_load(target: str, obj: ResourceLoad, run_id: str, log) -> dic
                 if isinstance(exc, PostedRecordsWouldBeDeleted):
                     raise dg.Failure(description=str(exc), allow_retries=False) from exc
                 raise
-            if info is not None and info.manifest and info.source == "sage":
-                _mark_committed(log, info)
+            if info is not None and info.manifest and info.source == "sage" and obj.archive is not None:
+                _mark_committed(log, obj.archive, info)
             for t, r in (hook.removed.items() if hook is not None else ()):
                 if r.removed:
                     removed[t] = removed.get(t, 0) + r.removed

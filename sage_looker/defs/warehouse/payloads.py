@@ -33,6 +33,9 @@ class ResourceLoad:
     # The audit trail's facts about each slice's read (`audit.ledger.SliceInfo`): the IO manager writes the
     # ledger row in the slice's transaction and runs the shrink guard. A slice without one is written plainly.
     audit: dict[Slice, Any] = field(default_factory=dict)
+    # The raw page archive (`audit.archive.PageArchive`) the slices were read into: the IO manager marks
+    # their manifests committed there, never in an archive of its own.
+    archive: Any = None
 
     def rows(self) -> dict[str, int]:
         out: dict[str, int] = {t.name: 0 for t in self.resource.tables}
