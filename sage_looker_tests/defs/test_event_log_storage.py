@@ -178,3 +178,42 @@ def test_a_failed_steps_partitions_show_failed_and_the_others_materialized(tmp_p
                 "receipts": AssetPartitionStatus.MATERIALIZED}
     assert statuses["batching"] == {name: {key: status for key in KEYS} for name, status in expected.items()}
     assert statuses["batching"] == statuses["stock"]
+
+
+def test_a_sync_on_the_shipped_instance_shows_failed_and_loaded_partitions(sim, tmp_path, monkeypatch):
+    """The real flow (`sage-looker sync` on the simulator) on the instance `prepare_instance` installs: what a
+    failed range run loaded shows MATERIALIZED, what it could not load shows FAILED (the failed_partitions hook)."""
+    import datetime as dt
+
+    from sage_looker.commands.runner import prepare_instance, sync
+    from sage_looker.defs.sage300.assets import asset_key
+
+    from .conftest import TODAY, make_platform
+
+    platform = make_platform(sim, tmp_path, monkeypatch)
+    monkeypatch.setenv(EVENT_BATCH_ENV, "1000")  # what the CLI sets (restored after the test)
+    instance = prepare_instance()
+    assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
+    start = TODAY - dt.timedelta(days=2)
+    keys = [f"SAMINC|{start + dt.timedelta(days=i)}" for i in range(3)]
+
+    def status(table):
+        key = asset_key(table)
+        return set(dict(instance.get_status_by_partition(
+            key, keys, platform.defs.resolve_assets_def(key).partitions_def)).values())
+
+    try:
+        first = sync(platform.defs, "SAMINC", start, TODAY, instance=instance)
+        assert first.success, first.failures
+        assert status("gl_journal_batches") == {AssetPartitionStatus.MATERIALIZED}
+        sim.config.forbidden_modules = {"SAMINC": ["GL"]}  # the Web API user lost GL: a permanent 403
+        second = sync(platform.defs, "SAMINC", start, TODAY, instance=instance, masters=False)
+        assert not second.success
+        assert status("gl_journal_batches") == status("gl_posted_transactions") == {AssetPartitionStatus.FAILED}
+        assert status("ap_invoice_batches") == {AssetPartitionStatus.MATERIALIZED}
+        # and each loaded partition's materialization is the latest one Dagster knows for it
+        latest = instance.event_log_storage.get_latest_storage_id_by_partition(
+            asset_key("ap_invoice_batches"), dg.DagsterEventType.ASSET_MATERIALIZATION)
+        assert sorted(latest) == keys
+    finally:
+        instance.dispose()
