@@ -13,8 +13,12 @@ the other wrote. A batch it does not handle (several runs, events other than mat
 and materialization-planned) goes through the stock loop. Dagster flushes a batch at the last event of the
 output, so every materialization is stored before the step's next event (success or failure).
 
-Order of commits: the run shard first, then the index shard. A failure before the run shard's commit leaves
-neither written and Dagster's fallback (one `store_event` per event) stores them cleanly.
+Order of commits: the run shard first, then the index shard (two SQLite files: no one transaction spans both,
+as with the stock storage). A failure before the run shard's commit leaves neither written and Dagster's
+fallback (one `store_event` per event) stores them cleanly; only a failed index COMMIT right after the run
+shard's would leave the run's log with those events twice (never the asset index). `base_dir` defaults to
+`$DAGSTER_HOME/history/runs/`: every process that opens the instance (webserver, daemon, run workers, the CLI)
+has DAGSTER_HOME set, since that is where this yaml lives.
 """
 
 from __future__ import annotations
