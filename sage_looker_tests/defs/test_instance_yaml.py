@@ -82,3 +82,24 @@ def test_a_new_home_gets_the_shipped_yaml_and_a_current_one_stays(tmp_path):
     assert install_instance_yaml(home) == "created"
     assert (home / "dagster.yaml").read_bytes() == SHIPPED.read_bytes()
     assert install_instance_yaml(home) == "current"
+
+
+def test_every_earlier_shipped_default_is_recognised():
+    """Whoever changes sage_looker/dagster.yaml must add the old digest to EARLIER_DEFAULTS, or homes with the
+    old copy stop being upgraded: every version in git history is either the current file or listed."""
+    import hashlib
+    import shutil
+
+    import pytest
+
+    from sage_looker.defs.instance_yaml import EARLIER_DEFAULTS
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: the shipped yaml's history is not available")
+    path = "sage_looker/dagster.yaml"
+    commits = subprocess.run(["git", "log", "--format=%H", "--", path], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    current = hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
+    for commit in commits:
+        old = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, check=True).stdout
+        assert hashlib.sha256(old).hexdigest() in EARLIER_DEFAULTS | {current}, commit
+    assert hashlib.sha256(FIRST_DEFAULT.encode()).hexdigest() in EARLIER_DEFAULTS
