@@ -29,6 +29,8 @@ from pathlib import Path
 
 import httpx
 
+from sage_looker.defs.instance_yaml import install_instance_yaml
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 COMPANY = "SAMINC"
@@ -92,7 +94,8 @@ def child(args: list[str], env: dict | None = None) -> dict:
 
 def sync_env(url: str, home: str, start: dt.date, **extra) -> dict:
     Path(home, "dagster_home").mkdir(parents=True, exist_ok=True)
-    Path(home, "dagster_home", "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # the shipped instance settings, as a user's first `sage-looker sync` installs them (batching event log)
+    install_instance_yaml(Path(home, "dagster_home"))
     return {"SAGE300_URL": url, "SAGE300_USER": "WEBAPI", "SAGE300_PASSWORD": "WEBAPI",
             "SAGE300_COMPANIES": COMPANY, "SAGE_LOOKER_HOME": home, "DAGSTER_HOME": str(Path(home, "dagster_home")),
             "SAGE300_START_DATE": (start - dt.timedelta(days=1)).isoformat(),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ import dagster as dg
 from dagster._core.run_coordinator import QueuedRunCoordinator
 from dagster._core.utils import make_new_run_id
 
+from sage_looker.defs.event_log_storage import batch_event_writes
+from sage_looker.defs.instance_yaml import install_instance_yaml
 from sage_looker.defs.sage300.jobs import INVENTORY_JOB, MASTERS_JOB, TRANSACTIONS_ONLY_JOB
 from sage_looker.commands.origin import remote_job_origin
 from sage_looker.commands.progress import RunProgress
@@ -45,13 +46,11 @@ def writer_pool_limit() -> int:
 
 
 def prepare_instance() -> dg.DagsterInstance:
-    """The instance at $DAGSTER_HOME (created with the shipped dagster.yaml when missing)."""
+    """The instance at $DAGSTER_HOME, with the shipped dagster.yaml (installed when missing, upgraded when it
+    is an unedited earlier default: defs/instance_yaml.py)."""
     home = Path(os.environ.setdefault(
         "DAGSTER_HOME", str(home_dir() / "dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    shipped = Path(__file__).resolve().parent.parent / "dagster.yaml"
-    if not (home / "dagster.yaml").exists():
-        shutil.copy(shipped, home / "dagster.yaml")
+    install_instance_yaml(home)  # the shipped dagster.yaml; an unedited earlier default is upgraded
     instance = dg.DagsterInstance.get()
     if isinstance(instance.run_coordinator, QueuedRunCoordinator):  # a deployment: say what the CLI bypasses
         sys.stderr.write(QUEUE_NOTE + "\n")
@@ -132,6 +131,7 @@ def _execute(defs: dg.Definitions, job_name: str, instance, *, partition_key=Non
     )
 
     emit_one_planned_event_per_asset()  # a year's range run: one planned event per asset, not per partition
+    batch_event_writes()  # ... and its materializations reach the event log in batches (defs/event_log_storage.py)
     job = defs.resolve_job_def(job_name)
     run_id = make_new_run_id()
     # stderr by default: stdout keeps the summary table

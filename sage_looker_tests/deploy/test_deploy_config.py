@@ -188,3 +188,41 @@ def test_the_production_env_turns_the_change_sensor_on(monkeypatch, tmp_path):
     assert build_definitions().resolve_sensor_def(SENSOR_NAME).default_status == dg.DefaultSensorStatus.RUNNING
     monkeypatch.delenv(SENSOR_SWITCH)
     assert sensor_default_status() == dg.DefaultSensorStatus.STOPPED
+
+
+def test_the_production_env_batches_a_range_runs_materializations_on_postgres(deploy_instance, monkeypatch):
+    """deploy/sage_looker.env sets DAGSTER_EVENT_BATCH_SIZE: dagster-postgres then stores a range run's
+    materializations a batch at a time (never one `store_event` each), and every partition shows materialized."""
+    from dagster._core.storage.partition_status_cache import AssetPartitionStatus
+    from dagster_postgres.event_log import PostgresEventLogStorage
+
+    env = dict(line.split("=", 1) for line in (DEPLOY / "sage_looker.env").read_text().splitlines()
+               if line and not line.startswith("#"))
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", env["DAGSTER_EVENT_BATCH_SIZE"])
+    monkeypatch.setenv("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS",
+                       env["DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"])
+    parts = dg.MultiPartitionsDefinition({"company": dg.StaticPartitionsDefinition(["SAMINC"]),
+                                          "date": dg.DailyPartitionsDefinition("2026-01-01", end_date="2026-01-11")})
+    keys = parts.get_partition_keys()
+
+    @dg.asset(partitions_def=parts, backfill_policy=dg.BackfillPolicy.single_run())
+    def gl_batches(context) -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"partitions": len(context.partition_keys)})
+
+    per_event = []
+    stock_store = PostgresEventLogStorage.store_event
+
+    def counting(self, event):
+        per_event.append(event.dagster_event_type)
+        return stock_store(self, event)
+
+    monkeypatch.setattr(PostgresEventLogStorage, "store_event", counting)
+    job = dg.Definitions(assets=[gl_batches]).resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(instance=deploy_instance, tags={
+        "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]})
+    assert result.success
+    assert dg.DagsterEventType.ASSET_MATERIALIZATION not in per_event
+    key = dg.AssetKey("gl_batches")
+    assert sorted(r.partition_key for r in deploy_instance.fetch_materializations(key, limit=100).records) == keys
+    assert dict(deploy_instance.get_status_by_partition(key, keys, parts)) == {
+        k: AssetPartitionStatus.MATERIALIZED for k in keys}
