@@ -1,6 +1,7 @@
 """Live progress of a CLI run, read from the run's own event log as it is written.
 
-The Sage asset logs one structured debug line per page (`defs/sage300/loading.py` `log_page`: counts only);
+The Sage asset logs structured debug lines of its pages (`defs/sage300/loading.py` `PageLog`: counts only, at most
+one a second per slice);
 steps and materializations are Dagster's own events. Each update is one line per resource: pages, rows,
 rows Sage announced (when it sent a count), requests left in the run's budget, rate and ETA. On a terminal the
 line of the resource being read is redrawn in place; elsewhere (logs, CI) only a resource's last line and
@@ -93,7 +94,7 @@ class RunProgress:
         res = self.resources.setdefault(name, ResourceProgress(name, self._step_started))
         if page.get("restarted"):  # Sage's data moved under the read: the pass starts again
             res.rows = 0
-        res.pages += 1
+        res.pages += int(page.get("pages", 1))  # a line covers the pages read since the previous one
         res.rows += int(page["records"])
         res.announced = page.get("count") if page.get("count") is not None else res.announced
         res.requests_left = page.get("requests_left")

@@ -225,7 +225,11 @@ def dagster_platform(tmp_path_factory):
                          "SAGE_LOOKER_WAREHOUSE": str(home / "warehouse.duckdb"),
                          "SAGE300_START_DATE": (TODAY - dt.timedelta(days=DAYS + 5)).isoformat(),
                          "DAGSTER_HOME": str(home / "dagster_home"), "SAGE300_PAGE_SIZE": "10",
-                         "SAGE300_MAX_RETRIES": "2", "SAGE300_TIMEOUT": str(CLIENT_TIMEOUT)}.items():
+                         "SAGE300_MAX_RETRIES": "2", "SAGE300_TIMEOUT": str(CLIENT_TIMEOUT),
+                         # The set-up and the examples send one simulator ~1,500 requests within a few minutes;
+                         # the product's default host budget (1,200 per 10 min, protecting a real IIS) would
+                         # make the examples wait out its window (a 10-minute stall, then the hang guard).
+                         "SAGE300_HOST_BUDGET": "100000"}.items():
                 mp.setenv(k, v)
             (home / "dagster_home").mkdir()
             # Only the waits change (Sage300Settings has no variables for them): the product's settings,

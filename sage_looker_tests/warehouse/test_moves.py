@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pyarrow as pa
 import pytest
 
 from sage_looker.audit.ledger import LedgerHook, SliceInfo, read_ledger
@@ -68,3 +69,30 @@ def test_a_redated_batch_is_found_once_under_its_new_date_with_its_children(sim,
     dupes = warehouse.read_arrow("SELECT batch_number, COUNT(*) AS n FROM sage300.ap_invoice_batches "
                                  "WHERE company_id = ? GROUP BY 1 HAVING COUNT(*) > 1", [CO]).to_pylist()
     assert dupes == []
+
+
+def test_a_record_with_a_nine_column_key_moves_once_on_both_backends(warehouse):
+    """gl_posted_transactions' key is nine columns of text, whole numbers and a decimal detail count. Hand-worked:
+    day 1 holds keys 0, 1, 2; day 2's write brings key 1 (re-dated to day 2) and a new key 3. Key 1 must be found
+    under day 1 exactly once, leave it, and live under day 2 only: day 1 keeps 2 rows, day 2 has 2, 4 in all."""
+    from sage_looker.warehouse.synthetic import synthetic_table
+
+    gl = catalog.table("gl_posted_transactions")
+    day1, day2 = dt.date(2026, 3, 1), dt.date(2026, 3, 2)
+    warehouse.ensure_tables([gl])
+
+    def rows(offsets, day):
+        n = len(offsets)
+        data = pa.concat_tables(synthetic_table(gl, 1, company=CO, offset=o) for o in offsets)
+        return data.set_column(data.schema.get_field_index(gl.partition_column), gl.partition_column,
+                               pa.array([day] * n, pa.date32()))
+
+    warehouse.replace_slice([(gl, rows([0, 1, 2], day1))], companies=[CO], start=day1, end=day1, run_id="d1")
+    result = warehouse.replace_slice([(gl, rows([1, 3], day2))], companies=[CO], start=day2, end=day2, run_id="d2")
+
+    assert [m.from_date for m in result.moves] == [day1] and [m.to_date for m in result.moves] == [day2]
+    assert dict(zip(result.moves[0].key_names, result.moves[0].key)) == {
+        n: v for n, v in rows([1], day2).select(list(gl.key_columns[1:])).to_pylist()[0].items()}
+    per_day = warehouse.read_arrow(f"SELECT {gl.partition_column} AS d, COUNT(*) AS n FROM sage300.{gl.name} "
+                                   "WHERE company_id = ? GROUP BY 1 ORDER BY 1", [CO]).to_pylist()
+    assert [(r["d"], r["n"]) for r in per_day] == [(day1, 2), (day2, 2)]
