@@ -55,6 +55,16 @@ def test_on_a_terminal_each_page_redraws_the_resource_line():
         "ETA 3 s\x1b[K")
 
 
+def _displayed(lines: list[str], clock) -> str:
+    """The resource line the CLI's progress display prints (not a terminal) after these page lines."""
+    out = io.StringIO()
+    progress = RunProgress("run", out, live=False, clock=clock)
+    for m in lines:
+        progress(SimpleNamespace(user_message=m, dagster_event=None))
+    progress.close()
+    return out.getvalue().splitlines()[1]
+
+
 def test_page_lines_are_throttled_and_the_last_line_completes_the_counts():
     """PageLog on a hand-driven clock: pages at t = 0, 0.3, 0.6, 1.2, 1.5 s of 100, 100, 100, 100, 40 records.
     Lines: t=0 (first page: 1 page, 100), t=1.2 (>= 1 s after the first: pages 2-4, 300), flush at the end (page 5,
@@ -73,12 +83,7 @@ def test_page_lines_are_throttled_and_the_last_line_completes_the_counts():
     bodies = [json.loads(m[len(PAGE_EVENT) + 1:]) for m in lines]
     assert [(b["pages"], b["records"], b["page"]) for b in bodies] == [(1, 100, 1), (3, 300, 4), (1, 40, 5)]
 
-    out = io.StringIO()
-    progress = RunProgress("run", out, live=False, clock=clock)
-    for m in lines:
-        progress(SimpleNamespace(user_message=m, dagster_event=None))
-    progress.close()
-    assert out.getvalue().splitlines()[1].startswith("  ap_invoice_batches SAMINC: 5 pages, 440 rows of 440 announced")
+    assert _displayed(lines, clock).startswith("  ap_invoice_batches SAMINC: 5 pages, 440 rows of 440 announced")
 
 
 def test_a_restart_among_throttled_pages_counts_only_the_new_pass():
@@ -96,9 +101,4 @@ def test_a_restart_among_throttled_pages_counts_only_the_new_pass():
         pages(SimpleNamespace(index=i, pass_number=2 if i >= 2 else 1, records=[{}] * n, count=None,
                               restarted=restarted))
     pages.flush()
-    out = io.StringIO()
-    progress = RunProgress("run", out, live=False, clock=clock)
-    for m in lines:
-        progress(SimpleNamespace(user_message=m, dagster_event=None))
-    progress.close()
-    assert out.getvalue().splitlines()[1].startswith("  ap_invoice_batches SAMINC: 4 pages, 110 rows")
+    assert _displayed(lines, clock).startswith("  ap_invoice_batches SAMINC: 4 pages, 110 rows")
