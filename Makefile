@@ -16,8 +16,8 @@ export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@bash scripts/pip_install.sh $(VENV) --upgrade pip
+	@bash scripts/pip_install.sh $(VENV) -e ".[dev]"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -39,7 +39,7 @@ ui: $(STAMP)
 # bench_peer (issue 15's goals P1-P7 beside dlt and the parse floor) needs the `bench` extra (dlt); it supersedes
 # bench_platform (sync vs bare client, one partition vs a no-op run), which stays runnable by hand.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@bash scripts/pip_install.sh $(VENV) -e ".[dev,bench]"
 	for b in bench_client bench_warehouse bench_postgres bench_event_log bench_peer; do $(BIN)/python -m benchmarks.$$b || exit 1; done
 
 clean:
