@@ -3,7 +3,10 @@
 # A throwaway PostgreSQL server (scripts/postgres.sh) runs for the PostgreSQL tests unless
 # SAGE_LOOKER_TEST_PG_URL already names one (or SAGE_LOOKER_TEST_PG=0). When it cannot start, the run goes
 # on and those tests skip with the reason (SAGE_LOOKER_TEST_PG_SKIP_REASON): skipped, never passed.
+# Any skip fails the run (sage_looker_tests/skip_policy.py): a check that did not happen is not a pass.
+# SAGE_LOOKER_TEST_NO_SKIPS=0 accepts skips on a machine that cannot have PostgreSQL or Chromium.
 set -uo pipefail
+export SAGE_LOOKER_TEST_NO_SKIPS=${SAGE_LOOKER_TEST_NO_SKIPS:-1}
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
 workers=${PYTEST_WORKERS:-2}
@@ -26,7 +29,7 @@ if [ -z "${SAGE_LOOKER_TEST_PG_URL:-}" ] && [ "${SAGE_LOOKER_TEST_PG:-1}" != 0 ]
     echo "test.sh: PostgreSQL ready in $(( $(date +%s) - pg_started ))s: $SAGE_LOOKER_TEST_PG_URL" >&2
   else
     eval "$pg_env"  # exports SAGE_LOOKER_TEST_PG_SKIP_REASON for the skip messages
-    echo "test.sh: no PostgreSQL server: the PostgreSQL tests will skip" >&2
+    echo "test.sh: no PostgreSQL server: the PostgreSQL tests will skip (and fail the run unless SAGE_LOOKER_TEST_NO_SKIPS=0)" >&2
   fi
 fi
 

@@ -15,12 +15,13 @@ from sage_looker.sage300 import catalog
 from sage_looker_tests.dbt import ground_truth as gt
 from sage_looker_tests.dbt.support import rows
 
-sim_mod = pytest.importorskip("sage_looker.sage300_sim.server")
-client_mod = pytest.importorskip("sage_looker.sage300.client")
-wh_mod = pytest.importorskip("sage_looker.warehouse")
-from sage_looker.sage300.errors import SageResourceMissing  # noqa: E402
-from sage_looker.sage300.settings import Sage300Settings  # noqa: E402
-from sage_looker.sage300_sim.config import SimulatorConfig  # noqa: E402
+# Plain imports, not importorskip: our own module failing to import is a failure, never a skip.
+from sage_looker import warehouse as wh_mod
+from sage_looker.sage300 import client as client_mod
+from sage_looker.sage300.errors import SageResourceMissing
+from sage_looker.sage300.settings import Sage300Settings
+from sage_looker.sage300_sim import server as sim_mod
+from sage_looker.sage300_sim.config import SimulatorConfig
 
 TODAY = dt.date(2026, 3, 31)
 START = TODAY - dt.timedelta(days=59)

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-looker_sdk = pytest.importorskip("looker_sdk")
-from looker_sdk import error as sdk_error  # noqa: E402
-from looker_sdk.rtl import api_settings  # noqa: E402
-from looker_sdk.sdk.api40 import models  # noqa: E402
+import looker_sdk  # a dev dependency (pyproject.toml): missing is a failure, never a skip
+from looker_sdk import error as sdk_error
+from looker_sdk.rtl import api_settings
+from looker_sdk.sdk.api40 import models
 
 
 @pytest.fixture(autouse=True)
