@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +19,10 @@ _STARTED = time.time()
 os.environ.setdefault("SAGE_LOOKER_STEP_RETRY_DELAY", "0.2")
 # dbt's manifest lives in state, under each SAGE_LOOKER_HOME; the many homes of one test session share one
 # parse (per process: xdist workers each get theirs), so `dbt parse` does not run once per test.
-os.environ.setdefault("SAGE_LOOKER_DBT_STATE", tempfile.mkdtemp(prefix="sage_looker_dbt_state_"))
+# The process that makes the folder removes it at the end (about 80 MB a session: runs used to leave them in /tmp).
+_DBT_STATE_MADE_HERE = None
+if not os.environ.get("SAGE_LOOKER_DBT_STATE"):
+    _DBT_STATE_MADE_HERE = os.environ["SAGE_LOOKER_DBT_STATE"] = tempfile.mkdtemp(prefix="sage_looker_dbt_state_")
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +51,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_line(f"{figures.pop('name', path.stem)}: "
                                     + ", ".join(f"{k}={v}" for k, v in figures.items() if v not in ({}, 0)))
     terminalreporter.write_line(f"(JSON in {_PROOF_DIR})")
+
+
+def pytest_unconfigure(config) -> None:
+    # Only the folder this process made: one it inherited through the environment belongs to its parent.
+    if _DBT_STATE_MADE_HERE:
+        shutil.rmtree(_DBT_STATE_MADE_HERE, ignore_errors=True)

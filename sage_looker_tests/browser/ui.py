@@ -40,7 +40,9 @@ class DagsterDev:
         dagster_home.mkdir(parents=True, exist_ok=True)
         (dagster_home / "dagster.yaml").write_text(
             "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 2\n")
-        self.env = {**os.environ, **env, "DAGSTER_HOME": str(dagster_home), "SAGE_LOOKER_HOME": str(home)}
+        self.env = {**os.environ, **env, "DAGSTER_HOME": str(dagster_home), "SAGE_LOOKER_HOME": str(home),
+                    # The log is a file: unbuffered, so a process stopped by SIGKILL still leaves its last lines.
+                    "PYTHONUNBUFFERED": "1"}
         self.log = open(home / "dagster_dev.log", "w")
         # Its own session, so stopping it stops the webserver, daemon and code server it started.
         self.proc = subprocess.Popen(
