@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from sage_looker_tests.processes import restore_interrupts
+
+restore_interrupts()  # before any test starts a process (processes.py says why)
 _PROOF_DIR = Path(os.environ.get("SAGE_LOOKER_HOME") or ".sage_looker").resolve() / "proof"
 _STARTED = time.time()
 # Step retries wait a minute in production (an app pool coming back); the suite waits a fraction of a second.

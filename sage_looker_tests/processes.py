@@ -71,3 +71,16 @@ def wait_until(predicate, bound: float = STOP_BOUND, what: str = "condition") ->
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {bound:.0f}s waiting for {what}")
         time.sleep(0.05)
+
+
+def restore_interrupts() -> None:
+    """Give SIGINT back its default handler when this process inherited it ignored.
+
+    A shell without job control (CI's runner, `nohup make test &`, `cmd &` in a script) starts background
+    commands with SIGINT ignored, and every process a test starts inherits that. Dagster maps SIGTERM onto
+    SIGINT's handler (`dagster._utils.interrupts.setup_interrupt_handlers`), so `dagster dev` and the gRPC code
+    server then ignored SIGTERM too: each stop waited out its bound and ended in SIGKILL (60 s for the browser
+    module's `dagster dev`, 30 s for the code server). Called once, from conftest.py, in each test process.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
