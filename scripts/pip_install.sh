@@ -8,7 +8,8 @@
 set -uo pipefail
 venv=$1; shift
 log="$venv/install.log"
-start=$(( $( (cat "$log" 2>/dev/null || true) | wc -l) + 1 ))
+touch "$log"
+start=$(( $(wc -l < "$log") + 1 ))  # this invocation's first line, for the tail on failure
 echo "pip install $* (pip's output: $log)"
 if ! "$venv/bin/python" -m pip install "$@" >>"$log" 2>&1; then
     tail -n +"$start" "$log" | tail -n 60 >&2
