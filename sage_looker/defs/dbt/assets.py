@@ -71,9 +71,15 @@ def _parse(project: DbtProject) -> None:
     # `dbt parse` never connects, but it renders the profile: point it at the configured warehouse so a
     # PostgreSQL URL in SAGE_LOOKER_WAREHOUSE is never read as a DuckDB file path.
     warehouse = os.environ.get("SAGE_LOOKER_WAREHOUSE", "").strip()
+    # dbt writes manifest.json in place, and the guard only keeps parsers apart: a process loading the
+    # definitions meanwhile read half a manifest (JSONDecodeError in a code-location load under `make test`).
+    # So dbt parses into its own folder (which keeps partial_parse.msgpack between parses) and the finished
+    # manifest replaces the old one in one rename: a reader sees the old manifest or the new, never a part.
+    parse_dir = project.target_path / "parse"
     with dbt_process_env(dbt_target_env(warehouse) if warehouse else {}):
-        invocation = dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path)
+        invocation = dbt_resource(project).cli(["parse", "--quiet"], target_path=parse_dir)
     invocation.wait()
+    os.replace(parse_dir / "manifest.json", project.manifest_path)
 
 
 _ENV_LOCK = threading.Lock()
